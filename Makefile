@@ -1,0 +1,21 @@
+# The README's commands. Each sets up .venv first (tools/setup_env.sh; seconds when already done).
+VENV ?= .venv
+PYTHON := $(VENV)/bin/python
+DEMO_DATA ?= data/demo
+
+.PHONY: setup test demo demo-data clean
+
+setup:
+	@bash tools/setup_env.sh
+
+test: setup
+	$(PYTHON) -m pytest tests
+
+demo-data: setup
+	$(PYTHON) tools/data/make_demo_data.py $(DEMO_DATA)
+
+demo: demo-data
+	PYTHON=$(abspath $(PYTHON)) bash tools/demo.sh $(DEMO_DATA)
+
+clean:
+	rm -rf work_dirs/demo

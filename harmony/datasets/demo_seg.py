@@ -1,0 +1,18 @@
+"""The demo segmentation set in ADE20K layout, as an mmseg dataset."""
+from mmseg.datasets import ADE20KDataset
+
+from harmony.registry import DATASETS
+from .demo import SEG_CLASSES
+
+SEG_PALETTE = [[120, 120, 120], [230, 25, 75], [60, 180, 75], [255, 225, 25], [0, 130, 200], [245, 130, 48],
+               [145, 30, 180], [70, 240, 240], [240, 50, 230], [210, 245, 60], [250, 190, 212]]
+
+
+@DATASETS.register_module()
+class DemoSegDataset(ADE20KDataset):
+    """ADE20K-layout segmentation of the demo world: class 0 is the background, then one class per shape.
+
+    Label PNGs store 0 for ADE's 'other' (ignored), 1 for background and 2+ for shapes; as in ADE20K,
+    ``reduce_zero_label=True`` maps them to 255, 0, 1+.
+    """
+    METAINFO = dict(classes=SEG_CLASSES, palette=SEG_PALETTE)

@@ -1,0 +1,52 @@
+"""Shared set-up of tools/train.py and tools/test.py: config loading, CLI overrides, launcher and runner."""
+import inspect
+import os
+import os.path as osp
+
+from mmengine.config import Config
+from mmengine.registry import RUNNERS
+from mmengine.runner import Runner
+
+from .cpu_runtime import adapt_config_for_cpu, init_cpu_process_group, use_cpu_distributed
+
+RUNNER_KEYS = set(inspect.signature(Runner.__init__).parameters) - {'self'}
+
+
+def check_cfg_options(cfg, options):
+    """Refuse --cfg-options whose top-level key neither exists in the config nor is a Runner argument.
+
+    Deeper keys are checked by the components they reach (an unknown keyword argument raises there); an
+    unknown top-level key would otherwise be ignored silently.
+    """
+    unknown = sorted({key.split('.')[0] for key in options} - set(cfg.keys()) - RUNNER_KEYS)
+    if unknown:
+        raise KeyError(f'--cfg-options sets unknown top-level key(s) {unknown}: they are neither in '
+                       f'{cfg.filename} nor Runner arguments. Check the spelling; known keys: {sorted(cfg.keys())}')
+
+
+def load_config(config, cfg_options=None, work_dir=None, launcher='none'):
+    """Load `config`, apply CLI overrides and choose the work dir (CLI > config > ./work_dirs/<config name>)."""
+    if not osp.isfile(config):
+        raise FileNotFoundError(f'config file {config} does not exist')
+    cfg = Config.fromfile(config)
+    cfg.launcher = launcher
+    if cfg_options:
+        check_cfg_options(cfg, cfg_options)
+        cfg.merge_from_dict(cfg_options)
+    if work_dir is not None:
+        cfg.work_dir = work_dir
+    elif cfg.get('work_dir') is None:
+        cfg.work_dir = osp.join('./work_dirs', osp.splitext(osp.basename(config))[0])
+    return cfg
+
+
+def build_runner(cfg):
+    """Build the runner the config asks for; on CPU, distributed launches run on gloo."""
+    if use_cpu_distributed(cfg.launcher):
+        changes = adapt_config_for_cpu(cfg, distributed=True)
+        init_cpu_process_group(cfg)
+        if int(os.environ.get('RANK', 0)) == 0 and changes:
+            print('No CUDA: running the distributed job on CPU with ' + '; '.join(changes), flush=True)
+    if 'runner_type' in cfg:
+        return RUNNERS.build(cfg)
+    return Runner.from_cfg(cfg)

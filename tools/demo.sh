@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The main job on the embedded demo data (run by `make demo` after set-up and data generation).
+#   tools/demo.sh [DATA_DIR]    (default data/demo; PYTHON defaults to .venv/bin/python)
+# Today: an upstream mmseg model (FCN, ResNet-18) trained and evaluated on the demo segmentation set through
+# tools/train.py and tools/test.py; the Harmony pre-training joins here as it lands.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DATA=${1:-data/demo}
+PYTHON=${PYTHON:-.venv/bin/python}
+WORK=work_dirs/demo
+SEG_CONFIG=configs/demo/fcn-r18-d8_demo-ade-64x64.py
+data_options=()
+if [[ $DATA != data/demo ]]; then
+    for loader in train val test; do data_options+=("${loader}_dataloader.dataset.data_root=$DATA/ade"); done
+fi
+options=()
+[[ ${#data_options[@]} -gt 0 ]] && options=(--cfg-options "${data_options[@]}")
+
+echo "== [1/2] train $SEG_CONFIG on $DATA/ade (upstream mmseg FCN-R18, CPU) =="
+"$PYTHON" tools/train.py "$SEG_CONFIG" --work-dir "$WORK/seg_fcn" "${options[@]}"
+checkpoint=$(cat "$WORK/seg_fcn/last_checkpoint")
+
+echo "== [2/2] evaluate $checkpoint with mmseg's IoUMetric =="
+"$PYTHON" tools/test.py "$SEG_CONFIG" "$checkpoint" --work-dir "$WORK/seg_fcn/test" "${options[@]}" \
+    | tee "$WORK/seg_fcn_test.log"
+miou=$(sed -n 's/^metrics: .*"mIoU": \([0-9.]*\).*/\1/p' "$WORK/seg_fcn_test.log")
+echo
+echo "Demo results (data: $DATA)"
+echo "| task | model | metric | value |"
+echo "|---|---|---|---|"
+echo "| demo segmentation (val) | FCN-R18-D8, from scratch, 300 iters | mIoU | $miou |"
