@@ -6,7 +6,7 @@ import pytest
 
 from tests.conftest import run_tool
 
-CONFIG = 'configs/demo/fcn-r18-d8_demo-ade-64x64.py'
+CONFIG = 'configs/demo/fpn-r18_demo-ade-64x64.py'
 
 
 def _tiny_options(demo_data, max_iters, checkpoint_interval):
@@ -30,7 +30,7 @@ def _scalars(work_dir):
 
 @pytest.fixture(scope='module')
 def trained(demo_data, tmp_path_factory):
-    work_dir = tmp_path_factory.mktemp('fcn')
+    work_dir = tmp_path_factory.mktemp('fpn')
     run_tool('tools/train.py', CONFIG, '--work-dir', work_dir, *_tiny_options(demo_data, 4, 2))
     return work_dir
 
