@@ -10,6 +10,7 @@ def register_all_modules(init_default_scope=True):
     """
     import harmony.datasets  # noqa: F401
     import harmony.engine  # noqa: F401
+    import harmony.models  # noqa: F401
 
     if init_default_scope:
         set_default_scope('harmony')
