@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from harmony.datasets.demo import SEG_CLASSES, SHAPES, generate_demo_data, is_complete
+from harmony.datasets.demo import CLASS_NAMES, SEG_CLASSES, SHAPES, generate_demo_data, is_complete
 
 
 def _digest(root):
@@ -71,15 +71,17 @@ def test_webdataset_shards_match_files(demo_data):
 
 def test_classification_folders_load_with_mmpretrain(demo_data):
     from mmpretrain.datasets import CustomDataset
-    names = (demo_data / 'classification' / 'classnames.txt').read_text().split()
-    assert tuple(names) == SHAPES
+    classnames = str(demo_data / 'classification' / 'classnames.txt')
+    assert tuple(open(classnames).read().split()) == CLASS_NAMES == tuple(sorted(SHAPES))
     for split, per_class in (('train', 4), ('val', 2)):
         dataset = CustomDataset(data_root=str(demo_data / 'classification'), data_prefix=split,
-                                classes=names, pipeline=[])
-        assert len(dataset) == per_class * len(SHAPES)
-        assert dataset.CLASSES == SHAPES or tuple(dataset.CLASSES) == SHAPES
-        labels = [dataset.get_data_info(i)['gt_label'] for i in range(len(dataset))]
-        assert sorted(set(int(x) for x in labels)) == list(range(len(SHAPES)))
+                                classes=classnames, pipeline=[])
+        assert len(dataset) == per_class * len(CLASS_NAMES)
+        assert tuple(dataset.CLASSES) == CLASS_NAMES
+        for i in range(len(dataset)):
+            info = dataset.get_data_info(i)
+            # The folder-scanned label and the class list agree: label i is the folder named CLASS_NAMES[i].
+            assert CLASS_NAMES[int(info['gt_label'])] == info['img_path'].split('/')[-2]
 
 
 def test_segmentation_loads_with_mmseg_pipeline(demo_data):

@@ -24,7 +24,7 @@ from mmengine.utils import ProgressBar
 from .captions import describe_scene, noisy_caption
 from .world import SHAPES, polygon_mask, render_scene
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 SIZES = {
     # pretrain pairs, classification images per class (train, val), segmentation and COCO images (train, val)
     'tiny': dict(pretrain=48, cls_per_class=(4, 2), seg=(12, 6), coco=(12, 6), samples_per_shard=16),
@@ -35,6 +35,7 @@ SIZES = {
 SPLIT_IDS = {'pretrain': 0, 'cls_train': 1, 'cls_val': 2, 'seg_train': 3, 'seg_val': 4, 'coco_train': 5,
              'coco_val': 6}
 SEG_CLASSES = ('background', ) + SHAPES
+CLASS_NAMES = tuple(sorted(SHAPES))  # classification classes, in folder (label) order
 
 
 def _rng(seed, split, index):
@@ -105,21 +106,25 @@ def write_pretrain(out, seed, count, image_size, samples_per_shard, noise_rate):
 
 
 def write_classification(out, seed, per_class, image_size):
-    """One shape per image; the class is the shape, whatever its colour, size or background."""
+    """One shape per image; the class is the shape, whatever its colour, size or background.
+
+    As in ImageNet, class index = rank of the folder name in sorted order, and classnames.txt lists the
+    classes in that order (folder-scanning readers and the class list agree).
+    """
     root = out / 'classification'
     (root / 'classnames.txt').parent.mkdir(parents=True, exist_ok=True)
-    (root / 'classnames.txt').write_text('\n'.join(SHAPES) + '\n')
+    (root / 'classnames.txt').write_text('\n'.join(CLASS_NAMES) + '\n')
     counts = {}
     for split, n in zip(('train', 'val'), per_class):
-        bar = _progress(f'classification {split}', n * len(SHAPES))
-        for label, shape in enumerate(SHAPES):
+        bar = _progress(f'classification {split}', n * len(CLASS_NAMES))
+        for label, shape in enumerate(CLASS_NAMES):
             for k in range(n):
                 index = label * n + k
                 scene = render_scene(_rng(seed, f'cls_{split}', index), image_size, 1, shapes=[shape])
                 _write_atomic(root / split / shape / f'{shape}_{k:05d}.jpg', _jpeg(scene.image))
                 bar.update()
         print()
-        counts[split] = n * len(SHAPES)
+        counts[split] = n * len(CLASS_NAMES)
     return counts
 
 
@@ -204,6 +209,6 @@ def generate_demo_data(out_dir, seed=0, size='default', image_size=96, noise_rat
     manifest['classification'] = write_classification(out, seed, plan['cls_per_class'], image_size)
     manifest['ade'] = write_ade(out, seed, plan['seg'], image_size)
     manifest['coco'] = write_coco(out, seed, plan['coco'], image_size)
-    manifest.update(classes=list(SHAPES), seg_classes=list(SEG_CLASSES))
+    manifest.update(classes=list(CLASS_NAMES), seg_classes=list(SEG_CLASSES), coco_classes=list(SHAPES))
     _write_atomic(out / 'manifest.json', json.dumps(manifest, indent=2).encode())
     return manifest

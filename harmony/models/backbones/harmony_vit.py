@@ -47,17 +47,20 @@ class HarmonyViT(BaseModule):
         out_indices: blocks whose outputs `forward` returns (negative counts from the end).
         out_type: 'featmap' NCHW maps [B, C, h, w] (dense tasks), 'cls_token' [B, C], 'raw' tokens
             [B, 1+h*w, C], 'cls_patch_mean' CLS and mean patch token concatenated [B, 2C] (linear probe).
-        final_norm: apply the final LayerNorm to the last block's output.
+        final_norm: apply the final LayerNorm to the last block's output; without it the backbone has no final
+            norm at all (dense tasks use raw block outputs, and DDP must not see unused parameters).
         drop_path_rate: stochastic depth, increasing linearly over the blocks.
         mask_token: create the learnable [MASK] embedding used by iBOT pre-training.
         with_cp: gradient checkpointing of every block (less memory, ~30 % more compute).
+        frozen_stages: -1 trains everything; k >= 0 freezes the embeddings and the first k blocks (and the final
+            norm when k == num_layers: a frozen backbone for linear probing), kept in eval mode.
         init_cfg: ``dict(type='Pretrained', checkpoint=PATH, prefix=None, source='teacher')`` loads weights
             through `harmony.models.utils.load_backbone_weights` (reports keys, raises when nothing fits).
     """
 
     def __init__(self, arch='small', img_size=224, patch_size=16, in_channels=3, out_indices=-1,
                  out_type='cls_token', final_norm=True, drop_path_rate=0.0, qkv_bias=True, norm_eps=1e-6,
-                 mask_token=False, with_cp=False, init_cfg=None):
+                 mask_token=False, with_cp=False, frozen_stages=-1, init_cfg=None):
         super().__init__(init_cfg=init_cfg)
         if isinstance(arch, str):
             if arch not in ARCHS:
@@ -85,7 +88,28 @@ class HarmonyViT(BaseModule):
         self.blocks = nn.ModuleList(
             Block(self.embed_dims, arch['num_heads'], arch.get('mlp_ratio', 4.0), qkv_bias, rate, norm_eps)
             for rate in rates)
-        self.norm = nn.LayerNorm(self.embed_dims, eps=norm_eps)
+        self.norm = nn.LayerNorm(self.embed_dims, eps=norm_eps) if final_norm else nn.Identity()
+        if not -1 <= frozen_stages <= self.num_layers:
+            raise ValueError(f'frozen_stages must be in [-1, {self.num_layers}], got {frozen_stages}')
+        self.frozen_stages = frozen_stages
+        for module in self._frozen_modules():
+            module.requires_grad_(False)
+        for name in ('cls_token', 'pos_embed', 'mask_token'):
+            if frozen_stages >= 0 and getattr(self, name) is not None:
+                getattr(self, name).requires_grad_(False)
+
+    def _frozen_modules(self):
+        if self.frozen_stages < 0:
+            return []
+        modules = [self.patch_embed, *self.blocks[:self.frozen_stages]]
+        return modules + [self.norm] if self.frozen_stages == self.num_layers else modules
+
+    def train(self, mode=True):
+        """Frozen parts stay in eval mode (no drop path) while the rest trains."""
+        super().train(mode)
+        for module in self._frozen_modules():
+            module.eval()
+        return self
 
     # ---------------------------------------------------------------- weights
     def init_weights(self):
@@ -138,7 +162,7 @@ class HarmonyViT(BaseModule):
         return block(tokens)
 
     def encode(self, tokens):
-        """All blocks and the final norm: [B, L, C] -> [B, L, C]."""
+        """All blocks and the final norm (if any): [B, L, C] -> [B, L, C]."""
         for block in self.blocks:
             tokens = self.run_block(block, tokens)
         return self.norm(tokens)
@@ -161,7 +185,7 @@ class HarmonyViT(BaseModule):
         outs = []
         for index, block in enumerate(self.blocks):
             tokens = self.run_block(block, tokens)
-            if index == self.num_layers - 1 and self.final_norm:
+            if index == self.num_layers - 1:
                 tokens = self.norm(tokens)
             if index in self.out_indices:
                 outs.append(self._format(tokens, grid))

@@ -1,0 +1,42 @@
+# Demo twin of benchmarks/mmpretrain/vits16_finetune_in1k.py: a small HarmonyViT (192-d, 6 blocks, patch 8) on the
+# demo classification set (10 shapes) at 64 px, 30 epochs; about a minute on 2 CPU cores. Trained from scratch
+# here (init_cfg=None) until the Harmony pre-training provides the checkpoint.
+_base_ = '../benchmarks/mmpretrain/vits16_finetune_in1k.py'
+data_root = 'data/demo/classification'
+model = dict(
+    backbone=dict(arch=dict(_delete_=True, embed_dims=192, num_layers=6, num_heads=3), img_size=64, patch_size=8, init_cfg=None),
+    head=dict(num_classes=10, in_channels=192))
+data_preprocessor = dict(num_classes=10)
+train_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='RandomResizedCrop', scale=64, crop_ratio_range=(0.6, 1.0), backend='pillow'),
+    dict(type='RandomFlip', prob=0.5, direction='horizontal'),
+    dict(type='PackInputs'),
+]
+test_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='Resize', scale=64, backend='pillow'),
+    dict(type='PackInputs'),
+]
+train_dataloader = dict(
+    batch_size=32,
+    num_workers=2,
+    dataset=dict(_delete_=True, type='CustomDataset', data_root=data_root, data_prefix='train',
+                 classes=f'{data_root}/classnames.txt', pipeline=train_pipeline))
+val_dataloader = dict(
+    batch_size=64,
+    num_workers=2,
+    dataset=dict(_delete_=True, type='CustomDataset', data_root=data_root, data_prefix='val',
+                 classes=f'{data_root}/classnames.txt', pipeline=test_pipeline))
+test_dataloader = val_dataloader
+val_evaluator = dict(topk=(1, 5))
+test_evaluator = val_evaluator
+optim_wrapper = dict(type='OptimWrapper', optimizer=dict(lr=1e-3), paramwise_cfg=dict(layer_decay_rate=0.9))
+max_epochs = 30
+param_scheduler = [
+    dict(type='LinearLR', start_factor=1e-3, by_epoch=True, begin=0, end=3, convert_to_iter_based=True),
+    dict(type='CosineAnnealingLR', T_max=max_epochs - 3, by_epoch=True, begin=3, end=max_epochs, eta_min=1e-5,
+         convert_to_iter_based=True),
+]
+train_cfg = dict(max_epochs=max_epochs, val_interval=10)
+default_hooks = dict(logger=dict(interval=10), checkpoint=dict(interval=max_epochs, max_keep_ckpts=1))
