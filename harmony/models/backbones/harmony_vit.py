@@ -84,7 +84,7 @@ class HarmonyViT(BaseModule):
         self.cls_token = nn.Parameter(torch.zeros(1, 1, self.embed_dims))
         self.pos_embed = nn.Parameter(torch.zeros(1, 1 + grid * grid, self.embed_dims))
         self.mask_token = nn.Parameter(torch.zeros(1, 1, self.embed_dims)) if mask_token else None
-        rates = torch.linspace(0, drop_path_rate, self.num_layers).tolist()
+        rates = [drop_path_rate * i / max(self.num_layers - 1, 1) for i in range(self.num_layers)]
         self.blocks = nn.ModuleList(
             Block(self.embed_dims, arch['num_heads'], arch.get('mlp_ratio', 4.0), qkv_bias, rate, norm_eps)
             for rate in rates)
