@@ -1,49 +1,63 @@
-"""Export the image backbone of a checkpoint as a plain tensor file (safetensors).
+"""Export the towers of a checkpoint as plain tensor files (safetensors, no pickle).
 
-    python tools/export_backbone.py CKPT OUT.safetensors [--source teacher|student] [--format harmony|timm]
+    python tools/export_backbone.py CKPT OUT [--source teacher|student] [--format harmony|timm|open_clip]
                                     [--prefix PREFIX]
 
 CKPT: a Harmony training checkpoint (the EMA teacher by default), an exported backbone, or any checkpoint with
 --prefix. Formats:
-  harmony  HarmonyViT's state dict; load with init_cfg=dict(type='Pretrained', checkpoint=OUT) or
-           HarmonyViT(...).load_state_dict(safetensors.torch.load_file(OUT), strict=True)
-  timm     loads strictly into timm.create_model('<name written to OUT.json>', num_classes=0)
-A JSON file next to OUT (OUT with .json) records format, source and architecture. The output holds tensors only
-(no pickle): safe to share and to load with weights_only=True / safetensors.
+  harmony    OUT.safetensors: HarmonyViT's state dict; load with init_cfg=dict(type='Pretrained', checkpoint=OUT)
+             or HarmonyViT(...).load_state_dict(safetensors.torch.load_file(OUT), strict=True)
+  timm       OUT.safetensors: loads strictly into timm.create_model('<name in OUT.json>', num_classes=0)
+  open_clip  OUT/ (a folder): open_clip_model.safetensors with the image and text towers and the logit scale,
+             open_clip_config.json beside it; open_clip.create_model('local-dir:OUT') loads it strictly
+             (needs a full Harmony training checkpoint: exported backbones hold no text tower)
+A JSON file next to a .safetensors output (OUT with .json) records format, source and architecture.
 """
 import argparse
 import json
+import os
 import os.path as osp
 
 from safetensors.torch import save_file
 
 from harmony.models.utils import read_state_dict, select_backbone_state
-from harmony.models.utils.export import describe_backbone, export_metadata, to_harmony, to_timm
+from harmony.models.utils.export import (describe_backbone, export_metadata, to_harmony, to_open_clip,
+                                         to_timm)
 
-CONVERTERS = {'harmony': to_harmony, 'timm': to_timm}
+BACKBONE_CONVERTERS = {'harmony': to_harmony, 'timm': to_timm}
 
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('checkpoint', help='training checkpoint or exported backbone')
-    parser.add_argument('out', help='output .safetensors file')
+    parser.add_argument('out', help='output .safetensors file (harmony, timm) or folder (open_clip)')
     parser.add_argument('--source', choices=['teacher', 'student'], default='teacher',
-                        help='which image encoder of a Harmony training checkpoint (default: the EMA teacher)')
-    parser.add_argument('--format', choices=sorted(CONVERTERS), default='harmony')
+                        help='which towers of a Harmony training checkpoint (default: the EMA teacher)')
+    parser.add_argument('--format', choices=[*BACKBONE_CONVERTERS, 'open_clip'], default='harmony')
     parser.add_argument('--prefix', help='key prefix of the backbone in a non-Harmony checkpoint, e.g. backbone.')
     return parser.parse_args()
 
 
-def main():
-    args = parse_args()
+def export_open_clip(state, out, source):
+    clip_state, config = to_open_clip(state, source)
+    os.makedirs(out, exist_ok=True)
+    save_file(clip_state, osp.join(out, 'open_clip_model.safetensors'),
+              metadata=dict(format='open_clip', source=source))
+    with open(osp.join(out, 'open_clip_config.json'), 'w') as f:
+        json.dump(config, f, indent=2)
+    print(f'exported {len(clip_state)} tensors (open_clip CLIP, {source}) to {out}/; load with: '
+          f"open_clip.create_model('local-dir:{out}')")
+
+
+def export_backbone(state, args):
     if not args.out.endswith('.safetensors'):
-        raise ValueError(f'OUT must end with .safetensors, got {args.out}')
-    state, what = select_backbone_state(read_state_dict(args.checkpoint), args.prefix, args.source)
-    if 'cls_token' not in state or 'patch_embed.proj.weight' not in state:
+        raise ValueError(f'OUT must end with .safetensors for --format {args.format}, got {args.out}')
+    backbone, what = select_backbone_state(state, args.prefix, args.source)
+    if 'cls_token' not in backbone or 'patch_embed.proj.weight' not in backbone:
         raise KeyError(f'{args.checkpoint} ({what}) holds no HarmonyViT backbone (no cls_token / patch_embed); '
-                       f'its keys start with {sorted({k.split(".")[0] for k in state})[:10]}; use --prefix')
-    arch = describe_backbone(state)
-    tensors = CONVERTERS[args.format](state)
+                       f'its keys start with {sorted({k.split(".")[0] for k in backbone})[:10]}; use --prefix')
+    arch = describe_backbone(backbone)
+    tensors = BACKBONE_CONVERTERS[args.format](backbone)
     metadata = export_metadata(args.format, arch, f'{osp.basename(args.checkpoint)}: {what}')
     save_file(tensors, args.out, metadata=metadata)
     sidecar = osp.splitext(args.out)[0] + '.json'
@@ -53,6 +67,15 @@ def main():
     if args.format == 'timm':
         print(f"load with: timm.create_model('{metadata['timm_model']}', num_classes=0).load_state_dict("
               f"safetensors.torch.load_file('{args.out}'))")
+
+
+def main():
+    args = parse_args()
+    state = read_state_dict(args.checkpoint)
+    if args.format == 'open_clip':
+        export_open_clip(state, args.out, args.source)
+    else:
+        export_backbone(state, args)
 
 
 if __name__ == '__main__':

@@ -1,5 +1,6 @@
-"""Models: the HarmonyViT backbone and necks for dense tasks (the algorithm, heads and losses join here)."""
+"""Models: the HarmonyViT backbone, the text tower, necks for dense tasks (algorithm, heads and losses join here)."""
 from .backbones import HarmonyViT
 from .necks import SimpleFeaturePyramid, ViTFeaturePyramid
+from .text import CaptionTokenizer, HarmonyTextEncoder
 
-__all__ = ['HarmonyViT', 'SimpleFeaturePyramid', 'ViTFeaturePyramid']
+__all__ = ['CaptionTokenizer', 'HarmonyTextEncoder', 'HarmonyViT', 'SimpleFeaturePyramid', 'ViTFeaturePyramid']

@@ -6,26 +6,33 @@ import timm
 import torch
 from safetensors.torch import load_file
 
-from harmony.models import HarmonyViT
+from harmony.models import CaptionTokenizer, HarmonyTextEncoder, HarmonyViT
 from harmony.models.utils.export import describe_backbone, timm_model_name, to_timm
 from tests.conftest import run_tool
+
+TEXT = dict(width=128, heads=2, layers=2, embed_dim=96)
 
 
 @pytest.fixture(scope='module')
 def harmony_checkpoint(tmp_path_factory):
-    """A Harmony-style training checkpoint with a ViT-Ti/16 student and teacher."""
+    """A Harmony-style training checkpoint: ViT-Ti/16, projection and small text tower, student and teacher."""
     path = tmp_path_factory.mktemp('ckpt') / 'harmony.pth'
-    student, teacher = (HarmonyViT('tiny', mask_token=True) for _ in range(2))
-    for model in (student, teacher):
-        model.init_weights()
-    state = {f'backbone.{k}': v for k, v in student.state_dict().items()}
-    state.update({f'teacher.backbone.{k}': v for k, v in teacher.state_dict().items()})
+    towers = {}
+    state = {'logit_scale': torch.tensor(2.5)}
+    for source, prefix in (('student', ''), ('teacher', 'teacher.')):
+        backbone = HarmonyViT('tiny', mask_token=True)
+        backbone.init_weights()
+        projection = torch.nn.Linear(192, TEXT['embed_dim'], bias=False)
+        text = HarmonyTextEncoder(**TEXT)
+        for name, module in (('backbone', backbone), ('image_projection', projection), ('text_encoder', text)):
+            state.update({f'{prefix}{name}.{k}': v for k, v in module.state_dict().items()})
+        towers[source] = (backbone.eval(), projection, text.eval())
     torch.save({'meta': {}, 'state_dict': state}, path)
-    return path, student.eval(), teacher.eval()
+    return path, towers['student'][0], towers['teacher'][0], towers
 
 
 def test_harmony_format_round_trip(harmony_checkpoint, tmp_path):
-    path, _, teacher = harmony_checkpoint
+    path, _, teacher, _ = harmony_checkpoint
     run_tool('tools/export_backbone.py', path, tmp_path / 'vit.safetensors')
     state = load_file(str(tmp_path / 'vit.safetensors'))
     model = HarmonyViT('tiny', mask_token=True).eval()
@@ -38,7 +45,7 @@ def test_harmony_format_round_trip(harmony_checkpoint, tmp_path):
 
 
 def test_timm_format_loads_strictly_into_timm(harmony_checkpoint, tmp_path):
-    path, student, _ = harmony_checkpoint
+    path, student, _, _ = harmony_checkpoint
     result = run_tool('tools/export_backbone.py', path, tmp_path / 'timm.safetensors', '--format', 'timm',
                       '--source', 'student')
     assert "vit_tiny_patch16_224" in result.stdout
@@ -65,3 +72,27 @@ def test_export_refuses_a_checkpoint_without_a_backbone(tmp_path):
     torch.save({'state_dict': {'conv1.weight': torch.zeros(1)}}, tmp_path / 'resnet.pth')
     result = run_tool('tools/export_backbone.py', tmp_path / 'resnet.pth', tmp_path / 'x.safetensors', check=False)
     assert result.returncode != 0 and 'holds no HarmonyViT backbone' in result.stdout
+
+
+def test_open_clip_format_loads_strictly_into_open_clip(harmony_checkpoint, tmp_path):
+    import open_clip
+    path, _, _, towers = harmony_checkpoint
+    run_tool('tools/export_backbone.py', path, tmp_path / 'clip', '--format', 'open_clip')
+    config = json.loads((tmp_path / 'clip' / 'open_clip_config.json').read_text())
+    assert config['model_cfg']['vision_cfg']['timm_model_name'] == 'vit_tiny_patch16_224'
+    model = open_clip.create_model(f'local-dir:{tmp_path / "clip"}').eval()  # loads with strict=True
+    backbone, projection, text = towers['teacher']
+    x = torch.randn(2, 3, 224, 224)
+    tokens = CaptionTokenizer()(['a red circle above a blue square', 'two green stars'])
+    with torch.no_grad():
+        torch.testing.assert_close(model.encode_image(x), projection(backbone.forward_tokens(x)[:, 0]))
+        torch.testing.assert_close(model.encode_text(tokens), text(tokens)[0])
+    assert model.logit_scale.item() == 2.5
+
+
+def test_open_clip_format_needs_the_text_tower(harmony_checkpoint, tmp_path):
+    path = harmony_checkpoint[0]
+    run_tool('tools/export_backbone.py', path, tmp_path / 'vit.safetensors')
+    result = run_tool('tools/export_backbone.py', tmp_path / 'vit.safetensors', tmp_path / 'clip', '--format',
+                      'open_clip', check=False)
+    assert result.returncode != 0 and 'lacks' in result.stdout

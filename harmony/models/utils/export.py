@@ -1,4 +1,4 @@
-"""Backbone export formats: Harmony's own and timm's (open_clip joins with the text tower).
+"""Export formats: the image backbone for Harmony and timm, both towers for open_clip.
 
 HarmonyViT's parameter names follow timm's ViT, so the timm format is the backbone without its pre-training
 only tensors; the conversion still goes through explicit checks so that a format change in either cannot
@@ -6,8 +6,10 @@ pass silently.
 """
 import json
 
-from .pretrained import PRETRAINING_ONLY
+from .pretrained import LOGIT_SCALE_KEY, PRETRAINING_ONLY, TOWER_PREFIXES, select_backbone_state
 
+# Harmony normalises images with ImageNet statistics (as DINO/iBOT); open_clip's preprocessing must match.
+IMAGE_MEAN, IMAGE_STD = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)
 TIMM_ARCH_NAMES = {(192, 12): 'tiny', (384, 12): 'small', (768, 12): 'base', (1024, 24): 'large'}
 
 
@@ -45,3 +47,43 @@ def export_metadata(fmt, arch, source):
     if fmt == 'timm':
         meta['timm_model'] = timm_model_name(arch)
     return meta
+
+
+def _with_prefix(state, prefix, what):
+    selected = {k[len(prefix):]: v for k, v in state.items() if k.startswith(prefix)}
+    if not selected:
+        raise KeyError(f'open_clip export needs the {what} ({prefix}*), which this checkpoint lacks: export a full '
+                       'Harmony training checkpoint, not an exported backbone')
+    return selected
+
+
+def to_open_clip(state, source='teacher'):
+    """Image and text towers of a Harmony training checkpoint as an open_clip ``CLIP`` state dict + its config.
+
+    The image tower becomes open_clip's timm tower (``visual.trunk`` + linear ``visual.head.proj``), the text tower
+    is open_clip's TextTransformer already (CLIP's top-level text keys). Returns (state_dict, open_clip_config)
+    for ``open_clip.create_model('local-dir:DIR')``.
+    """
+    prefixes = TOWER_PREFIXES[source]
+    text = _with_prefix(state, prefixes['text_encoder'], 'text encoder')
+    projection = _with_prefix(state, prefixes['image_projection'], 'image projection')['weight']
+    backbone, _ = select_backbone_state(state, prefixes['backbone'])
+    if LOGIT_SCALE_KEY not in state:
+        raise KeyError(f'open_clip export needs {LOGIT_SCALE_KEY!r}, which this checkpoint lacks')
+    arch = describe_backbone(backbone)
+    clip_state = {f'visual.trunk.{k}': v for k, v in to_timm(backbone).items()}
+    clip_state['visual.head.proj.weight'] = projection
+    clip_state.update(text)
+    clip_state['logit_scale'] = state[LOGIT_SCALE_KEY].reshape(())
+    width = text['token_embedding.weight'].shape[1]
+    layers = len({k.split('.')[2] for k in text if k.startswith('transformer.resblocks.')})
+    model_cfg = dict(
+        embed_dim=projection.shape[0],
+        vision_cfg=dict(timm_model_name=timm_model_name(arch), timm_model_pretrained=False, timm_pool='token',
+                        timm_proj='linear', image_size=arch['img_size']),
+        text_cfg=dict(context_length=text['positional_embedding'].shape[0],
+                      vocab_size=text['token_embedding.weight'].shape[0], width=width, heads=width // 64,
+                      layers=layers, pool_type='eos', eos_id=49407))
+    config = dict(model_cfg=model_cfg, preprocess_cfg=dict(mean=IMAGE_MEAN, std=IMAGE_STD,
+                                                           interpolation='bicubic', resize_mode='shortest'))
+    return {k: v.contiguous() for k, v in clip_state.items()}, config

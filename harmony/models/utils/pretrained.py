@@ -15,7 +15,15 @@ from mmengine.runner.checkpoint import CheckpointLoader
 
 from ..backbones.harmony_vit import resize_pos_embed
 
+# Layout of a Harmony training checkpoint's state_dict (the algorithm's module names): the student's towers at
+# the top level, the EMA teacher's under ``teacher.``; the logit scale belongs to the student only.
 HARMONY_PREFIXES = {'teacher': 'teacher.backbone.', 'student': 'backbone.'}
+TOWER_PREFIXES = {
+    'student': dict(backbone='backbone.', image_projection='image_projection.', text_encoder='text_encoder.'),
+    'teacher': dict(backbone='teacher.backbone.', image_projection='teacher.image_projection.',
+                    text_encoder='teacher.text_encoder.'),
+}
+LOGIT_SCALE_KEY = 'logit_scale'
 PRETRAINING_ONLY = ('mask_token', )
 
 
