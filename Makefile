@@ -1,7 +1,6 @@
 # The README's commands. Each sets up .venv first (tools/setup_env.sh; seconds when already done).
 VENV ?= .venv
 PYTHON := $(VENV)/bin/python
-DEMO_DATA ?= data/demo
 
 .PHONY: setup test demo demo-data clean
 
@@ -12,10 +11,10 @@ test: setup
 	$(PYTHON) -m pytest tests
 
 demo-data: setup
-	$(PYTHON) tools/data/make_demo_data.py $(DEMO_DATA)
+	$(PYTHON) tools/data/make_demo_data.py data/demo
 
 demo: demo-data
-	PYTHON=$(abspath $(PYTHON)) bash tools/demo.sh $(DEMO_DATA)
+	PYTHON=$(abspath $(PYTHON)) bash tools/demo.sh
 
 clean:
 	rm -rf work_dirs/demo

@@ -1,9 +1,9 @@
 """Harmony's registries: one child of every mmengine root registry, scope ``harmony``.
 
 Modules register here and are imported lazily from ``locations`` (the packages that define them) the first
-time a registry is searched; a registry gains its location when its package gains its first module. Inside another project's default scope
-(an mmseg or mmdet config), refer to them as ``harmony.<Name>`` and add ``custom_imports=dict(imports=['harmony'])``
-so that these registries exist before the config is built.
+time a registry is searched; a registry gains its location when its package gains its first module.
+Inside another project's default scope (an mmseg or mmdet config), refer to them as ``harmony.<Name>`` and add
+``custom_imports=dict(imports=['harmony'])`` so that these registries exist before the config is built.
 """
 from mmengine.registry import DATA_SAMPLERS as MMENGINE_DATA_SAMPLERS
 from mmengine.registry import DATASETS as MMENGINE_DATASETS

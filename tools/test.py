@@ -10,9 +10,8 @@ import argparse
 import json
 import os
 
+import harmony  # noqa: F401  registries and the checkpoint loader (first: it quiets import-time warnings)
 from mmengine.config import DictAction
-
-import harmony  # noqa: F401  registries and the checkpoint loader
 from harmony.engine.runner_setup import build_runner, load_config
 
 

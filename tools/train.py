@@ -9,10 +9,9 @@ commands run on CPU (distributed runs use the gloo backend).
 import argparse
 import os
 
+import harmony  # noqa: F401  registries and the checkpoint loader (first: it quiets import-time warnings)
 import torch
 from mmengine.config import DictAction
-
-import harmony  # noqa: F401  registries and the checkpoint loader
 from harmony.engine.runner_setup import build_runner, load_config
 
 

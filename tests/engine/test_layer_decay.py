@@ -1,4 +1,4 @@
-"""Layer-wise lr decay groups for mmseg's EncoderDecoder and mmdet's MaskRCNN around HarmonyViT."""
+"""Layer-wise lr decay groups for mmseg's EncoderDecoder, mmdet's MaskRCNN and mmpretrain's ImageClassifier."""
 import pytest
 import torch
 from mmengine.config import Config
@@ -10,6 +10,7 @@ import harmony  # noqa: F401
 CONFIGS = {
     'mmseg': 'configs/demo/upernet_harmony-vit-demo_demo-ade-64x64.py',
     'mmdet': 'configs/demo/mask-rcnn_harmony-vit-demo-fpn_demo-coco.py',
+    'mmpretrain': 'configs/demo/vit-demo_finetune_demo-cls-64x64.py',
 }
 
 
@@ -30,7 +31,7 @@ def _groups(scope, rate=0.5, custom_keys=None):
     return model, per_name
 
 
-@pytest.mark.parametrize('scope', ['mmseg', 'mmdet'])
+@pytest.mark.parametrize('scope', ['mmseg', 'mmdet', 'mmpretrain'])
 def test_layer_decay_groups(scope):
     model, groups = _groups(scope)
     assert set(groups) == {n for n, p in model.named_parameters() if p.requires_grad}
@@ -41,6 +42,8 @@ def test_layer_decay_groups(scope):
     assert groups['backbone.blocks.0.attn.qkv.weight'] == (0.5 ** (num_depths - 2), 1.0)
     assert groups['backbone.blocks.0.attn.qkv.bias'] == (0.5 ** (num_depths - 2), 0.0)
     assert groups['backbone.blocks.5.norm1.weight'] == (0.5, 0.0)
+    if scope == 'mmpretrain':  # the only config whose backbone keeps its final norm
+        assert groups['backbone.norm.weight'] == (1.0, 0.0)
     heads = [n for n in groups if not n.startswith('backbone.')]
     assert heads and all(groups[n][0] == 1.0 for n in heads)
     assert all(groups[n][1] == 0.0 for n in heads if n.endswith('.bias'))

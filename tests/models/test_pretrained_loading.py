@@ -85,3 +85,8 @@ def test_pretrained_without_a_checkpoint_refuses_to_train():
 def test_missing_file_raises():
     with pytest.raises(FileNotFoundError):
         load_backbone_weights(_vit(), 'does/not/exist.pth')
+
+
+def test_init_cfg_of_another_type_is_refused():
+    with pytest.raises(ValueError, match="init_cfg=None"):
+        HarmonyViT(arch=TINY, init_cfg=dict(checkpoint='x.pth')).init_weights()

@@ -114,7 +114,9 @@ class HarmonyViT(BaseModule):
     # ---------------------------------------------------------------- weights
     def init_weights(self):
         """Random init as timm/MAE (truncated normal 0.02, xavier patch projection), or pretrained weights."""
-        if self.init_cfg and self.init_cfg.get('type') == 'Pretrained':
+        if self.init_cfg and self.init_cfg.get('type') != 'Pretrained':
+            raise ValueError(f"HarmonyViT takes init_cfg=None (random init) or type='Pretrained', got {self.init_cfg}")
+        if self.init_cfg:
             from harmony.models.utils import load_backbone_weights
             cfg = dict(self.init_cfg)
             if not cfg.get('checkpoint'):

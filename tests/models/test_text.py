@@ -1,0 +1,31 @@
+import torch
+
+from harmony.models import CaptionTokenizer, HarmonyTextEncoder
+
+
+def test_tokenizer_has_a_mask_id_after_the_bpe_vocabulary():
+    tokenizer = CaptionTokenizer()
+    ids = tokenizer(['a red circle'])
+    assert ids.shape == (1, 77) and ids[0, 0] == tokenizer.sot_id
+    assert tokenizer.mask_id == 49408 > tokenizer.eot_id == 49407 and tokenizer.vocab_size == 49409
+    long_ids = tokenizer([' '.join(['circle'] * 200)])
+    assert long_ids[0, -1] == tokenizer.eot_id  # a long caption keeps its EOT
+    ids[0, 2] = tokenizer.mask_id
+    assert tokenizer.decode(ids[0]) == 'a [MASK] circle'
+
+
+def test_eot_pooling_ignores_mask_tokens_and_trimming_changes_nothing():
+    torch.manual_seed(0)
+    encoder = HarmonyTextEncoder(width=64, heads=2, layers=2, embed_dim=32).eval()
+    tokenizer = CaptionTokenizer()
+    ids = tokenizer(['a small red circle', 'two blue squares'])
+    masked = ids.clone()
+    masked[0, 2] = tokenizer.mask_id
+    with torch.no_grad():
+        pooled, tokens = encoder(masked)
+        eot = (masked[0] == tokenizer.eot_id).nonzero()[0, 0]
+        expected = tokens[0, eot] @ encoder.text_projection  # tokens are after ln_final
+        torch.testing.assert_close(pooled[0], expected)
+        trimmed, trimmed_tokens = encoder(masked[:, :8])
+    torch.testing.assert_close(trimmed, pooled, atol=1e-5, rtol=1e-5)
+    torch.testing.assert_close(trimmed_tokens, tokens[:, :8], atol=1e-5, rtol=1e-5)
