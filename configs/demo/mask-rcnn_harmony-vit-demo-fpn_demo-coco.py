@@ -8,7 +8,8 @@ model = dict(
     backbone=dict(arch=dict(_delete_=True, embed_dims=embed_dims, num_layers=6, num_heads=3), img_size=64, patch_size=8,
                   out_indices=[1, 3, 4, 5], drop_path_rate=0.0),
     neck=[
-        dict(type='harmony.ViTFeaturePyramid', embed_dims=embed_dims, norm='BN'),
+        # patch 8: scales (2, 1, 0.5, 0.25) give the strides 4-32 that the anchors and RoI extractors assume
+        dict(type='harmony.ViTFeaturePyramid', embed_dims=embed_dims, scales=(2, 1, 0.5, 0.25), norm='BN'),
         dict(type='FPN', in_channels=[embed_dims] * 4, out_channels=128, num_outs=5),
     ],
     rpn_head=dict(in_channels=128, feat_channels=128, anchor_generator=dict(scales=[4])),

@@ -60,3 +60,20 @@ def test_demo_twins_lower_the_loss(config, demo_data, tmp_path):
     losses = [runner.model.train_step(batch, optim_wrapper)['loss'].item() for _ in range(6)]
     assert all(torch.isfinite(torch.tensor(losses)))
     assert min(losses[-2:]) < losses[0], losses
+
+
+@pytest.mark.parametrize('config', [c for c in BENCHMARKS if '/mmdet/' in c]
+                         + ['configs/demo/mask-rcnn_harmony-vit-demo-fpn_demo-coco.py'])
+def test_detector_pyramid_strides_match_anchors_and_roi_extractors(config):
+    cfg = Config.fromfile(REPO / config)
+    cfg.model.backbone.init_cfg = None
+    with DefaultScope.overwrite_default_scope('mmdet'):
+        model = importlib.import_module('mmdet.registry').MODELS.build(cfg.model).eval()
+    size = 256
+    with torch.no_grad():
+        features = model.extract_feat(torch.randn(1, 3, size, size))
+    strides = [size // f.shape[-1] for f in features]
+    assert strides == [s[0] if isinstance(s, (tuple, list)) else s for s in model.rpn_head.prior_generator.strides]
+    extractor = model.roi_head.bbox_roi_extractor
+    extractor = extractor[0] if isinstance(extractor, torch.nn.ModuleList) else extractor
+    assert strides[:len(extractor.featmap_strides)] == list(extractor.featmap_strides)

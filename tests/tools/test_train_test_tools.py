@@ -76,3 +76,14 @@ def test_dist_train_runs_two_cpu_processes(demo_data, tmp_path):
     assert 'gloo' in result.stdout
     assert (tmp_path / 'iter_2.pth').is_file()
     assert [r['iter'] for r in _scalars(tmp_path)] == [1, 2]
+
+
+def test_dist_test_matches_single_process(trained, demo_data):
+    options = _tiny_options(demo_data, 4, 2)
+    single = run_tool('tools/test.py', CONFIG, trained / 'iter_4.pth', '--work-dir', trained / 'test1', *options)
+    double = run_tool('tools/dist_test.sh', CONFIG, trained / 'iter_4.pth', 2, '--work-dir', trained / 'test2',
+                      *options, env={'PORT': '29614'})
+
+    def miou(result):
+        return json.loads(result.stdout.split('metrics: ')[-1].splitlines()[0])['mIoU']
+    assert miou(double) == pytest.approx(miou(single), abs=1e-6)

@@ -7,8 +7,9 @@ from .norms import build_norm2d
 
 @MODELS.register_module()
 class ViTFeaturePyramid(nn.Module):
-    """Turn four stride-16 ViT maps into strides 4, 8, 16, 32: 2x deconv+norm+GELU+2x deconv, 2x deconv,
-    identity, 2x max-pool (for patch 16; `scales` says which level gets which).
+    """Turn four ViT maps into a pyramid: for patch 16 (stride 16), scales (4, 2, 1, 0.5) give strides 4, 8, 16,
+    32 through 2x deconv+norm+GELU+2x deconv, 2x deconv, identity and 2x max-pool; for patch 8 use
+    (2, 1, 0.5, 0.25). Detectors need the strides their anchors and RoI extractors assume (4, 8, 16, 32).
 
     Input: tuple of 4 maps [B, C, h, w] (e.g. blocks 3, 5, 7, 11 of HarmonyViT with out_type='featmap').
     Output: tuple of 4 maps [B, C, h*s, w*s] for s in `scales`.
@@ -27,9 +28,9 @@ class ViTFeaturePyramid(nn.Module):
             return nn.ConvTranspose2d(dims, dims, 2, stride=2)
         if scale == 1:
             return nn.Identity()
-        if scale == 0.5:
-            return nn.MaxPool2d(2, stride=2)
-        raise ValueError(f'scales must be among 4, 2, 1, 0.5; got {scale}')
+        if scale in (0.5, 0.25):
+            return nn.MaxPool2d(int(1 / scale), stride=int(1 / scale))
+        raise ValueError(f'scales must be among 4, 2, 1, 0.5, 0.25; got {scale}')
 
     def forward(self, features):
         if len(features) != len(self.levels):
