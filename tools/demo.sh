@@ -15,10 +15,10 @@ CLS=configs/demo/vit-demo_finetune_demo-cls-64x64.py
 UPERNET=configs/demo/upernet_harmony-vit-demo_demo-ade-64x64.py
 MASK_RCNN=configs/demo/mask-rcnn_harmony-vit-demo-fpn_demo-coco.py
 
-metric() {  # metric LOG KEY: the value of KEY in the `metrics: {json}` line of a tools/test.py log
+metric() {  # metric LOG KEY [SCALE]: KEY of the `metrics: {json}` line of a tools/test.py log, times SCALE
     "$PYTHON" -c 'import json, sys
 line = [l for l in open(sys.argv[1]) if l.startswith("metrics: ")][-1]
-print("%.2f" % json.loads(line[len("metrics: "):])[sys.argv[2]])' "$1" "$2"
+print("%.2f" % (json.loads(line[len("metrics: "):])[sys.argv[2]] * float(sys.argv[3])))' "$1" "$2" "${3:-1}"
 }
 
 train_and_test() {  # train_and_test NAME CONFIG [cfg-options...]: train, then evaluate the last checkpoint
@@ -53,5 +53,5 @@ echo "|---|---|---|---|"
 echo "| segmentation | Semantic FPN R-18, from scratch, 1000 iters | mIoU | $(metric "$WORK/seg_fpn.test.log" mIoU) |"
 echo "| classification | demo ViT (stand-in backbone), from scratch, 10 epochs | top-1 | $(metric "$WORK/cls.test.log" accuracy/top1) |"
 echo "| segmentation | UperNet + demo ViT, 400 iters | mIoU | $(metric "$WORK/upernet.test.log" mIoU) |"
-echo "| detection | Mask R-CNN + demo ViT, 3 epochs | box AP | $(metric "$WORK/mask_rcnn.test.log" coco/bbox_mAP) |"
-echo "| instance segmentation | Mask R-CNN + demo ViT, 3 epochs | mask AP | $(metric "$WORK/mask_rcnn.test.log" coco/segm_mAP) |"
+echo "| detection | Mask R-CNN + demo ViT, 3 epochs | box AP | $(metric "$WORK/mask_rcnn.test.log" coco/bbox_mAP 100) |"
+echo "| instance segmentation | Mask R-CNN + demo ViT, 3 epochs | mask AP | $(metric "$WORK/mask_rcnn.test.log" coco/segm_mAP 100) |"
