@@ -1,4 +1,5 @@
 """Pre-training objectives as modules of their own, separate from the networks that feed them."""
+from .ibot_loss import IBOTLoss
 from .soft_clip_loss import SoftCLIPLoss, soft_cross_entropy
 
-__all__ = ['SoftCLIPLoss', 'soft_cross_entropy']
+__all__ = ['IBOTLoss', 'SoftCLIPLoss', 'soft_cross_entropy']
