@@ -1,0 +1,42 @@
+"""MAE's objective: mean squared error on the pixels of the masked patches, each patch normalised (He et al., 2022)."""
+import torch.nn as nn
+
+from harmony.registry import MODELS
+
+
+def patchify(images, patch_size):
+    """[B, C, H, W] -> [B, (H/p)*(W/p), p*p*C], patches row-major, pixels ordered (row, column, channel)."""
+    B, C, H, W = images.shape
+    p = patch_size
+    if H % p or W % p:
+        raise ValueError(f'image size {H}x{W} is not a multiple of the patch size {p}')
+    x = images.reshape(B, C, H // p, p, W // p, p).permute(0, 2, 4, 3, 5, 1)
+    return x.reshape(B, (H // p) * (W // p), p * p * C)
+
+
+@MODELS.register_module()
+class MaskedPixelLoss(nn.Module):
+    """L2 between predicted and target patches, averaged over the masked patches only.
+
+    Args:
+        patch_size: side of a patch in pixels (the encoder's).
+        norm_pix: normalise each target patch by its own mean and variance (MAE's better-features choice).
+    """
+
+    def __init__(self, patch_size=16, norm_pix=True, eps=1e-6):
+        super().__init__()
+        self.patch_size, self.norm_pix, self.eps = patch_size, norm_pix, eps
+
+    def targets(self, images):
+        """Per-patch targets [B, N, p*p*C] of images [B, C, H, W]."""
+        target = patchify(images, self.patch_size)
+        if self.norm_pix:
+            mean, var = target.mean(dim=-1, keepdim=True), target.var(dim=-1, keepdim=True)
+            target = (target - mean) / (var + self.eps) ** 0.5
+        return target
+
+    def forward(self, pred, images, mask):
+        """pred [B, N, p*p*C]; images [B, C, H, W]; mask [B, N] (1/True = removed from the encoder) -> scalar."""
+        per_patch = ((pred - self.targets(images)) ** 2).mean(dim=-1)  # [B, N]
+        mask = mask.to(per_patch.dtype)
+        return (per_patch * mask).sum() / mask.sum().clamp(min=1.0)
