@@ -1,7 +1,11 @@
 """Models: the HarmonyViT backbone, the text tower, necks for dense tasks (algorithm, heads and losses join here)."""
 from .backbones import HarmonyViT
-from .losses import IBOTLoss, MaskedPixelLoss, SoftCLIPLoss
+from .losses import (IBOTLoss, MaskedLanguageModelingLoss, MaskedPixelLoss, SoftCLIPLoss,
+                     TextDistillationLoss)
 from .necks import SimpleFeaturePyramid, ViTFeaturePyramid
 from .text import CaptionTokenizer, HarmonyTextEncoder
 
-__all__ = ['CaptionTokenizer', 'HarmonyTextEncoder', 'HarmonyViT', 'IBOTLoss', 'MaskedPixelLoss', 'SoftCLIPLoss', 'SimpleFeaturePyramid', 'ViTFeaturePyramid']
+__all__ = [
+    'CaptionTokenizer', 'HarmonyTextEncoder', 'HarmonyViT', 'IBOTLoss', 'MaskedLanguageModelingLoss',
+    'MaskedPixelLoss', 'SimpleFeaturePyramid', 'SoftCLIPLoss', 'TextDistillationLoss', 'ViTFeaturePyramid'
+]

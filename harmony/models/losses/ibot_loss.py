@@ -6,6 +6,7 @@ import torch.nn.functional as F
 
 from harmony.registry import MODELS
 from ..utils.distributed import world_info
+from .token_distillation import masked_token_cross_entropy
 
 
 @MODELS.register_module()
@@ -48,9 +49,8 @@ class IBOTLoss(nn.Module):
         for q, teacher in enumerate(teacher_views):
             for v, student in enumerate(student_views):
                 if v == q:
-                    per_patch = -(teacher_patches[q] * F.log_softmax(student_patches[q], dim=-1)).sum(-1)  # [B, N]
-                    mask = view_masks[q].float()
-                    patch_terms.append(((per_patch * mask).sum(-1) / mask.sum(-1).clamp(min=1.0)).mean())
+                    patch_terms.append(masked_token_cross_entropy(teacher_patches[q], student_patches[q],
+                                                                  view_masks[q]))
                 else:
                     cls_terms.append(-(teacher * F.log_softmax(student, dim=-1)).sum(-1).mean())
         self.update_centers(teacher_cls, teacher_patch)
