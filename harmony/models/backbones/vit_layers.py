@@ -31,10 +31,11 @@ class Attention(nn.Module):
         self.qkv = nn.Linear(dim, dim * 3, bias=qkv_bias)
         self.proj = nn.Linear(dim, dim)
 
-    def forward(self, x):  # [B, L, C]
+    def forward(self, x, attn_mask=None):
+        """x [B, L, C]; attn_mask: optional bool [B, 1, 1, L], True where a key may be attended to."""
         B, L, C = x.shape
         q, k, v = self.qkv(x).reshape(B, L, 3, self.num_heads, C // self.num_heads).permute(2, 0, 3, 1, 4)
-        x = F.scaled_dot_product_attention(q, k, v)  # [B, heads, L, C/heads]
+        x = F.scaled_dot_product_attention(q, k, v, attn_mask=attn_mask)  # [B, heads, L, C/heads]
         return self.proj(x.transpose(1, 2).reshape(B, L, C))
 
 
@@ -49,6 +50,6 @@ class Block(nn.Module):
         self.mlp = Mlp(dim, int(dim * mlp_ratio), act_layer=nn.GELU)
         self.drop_path = DropPath(drop_path) if drop_path > 0 else nn.Identity()
 
-    def forward(self, x):  # [B, L, C]
-        x = x + self.drop_path(self.attn(self.norm1(x)))
+    def forward(self, x, attn_mask=None):  # [B, L, C]
+        x = x + self.drop_path(self.attn(self.norm1(x), attn_mask))
         return x + self.drop_path(self.mlp(self.norm2(x)))
