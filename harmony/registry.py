@@ -40,7 +40,7 @@ def _child(name, parent, *locations):
 RUNNERS = _child('runner', MMENGINE_RUNNERS)
 RUNNER_CONSTRUCTORS = _child('runner constructor', MMENGINE_RUNNER_CONSTRUCTORS)
 LOOPS = _child('loop', MMENGINE_LOOPS)
-HOOKS = _child('hook', MMENGINE_HOOKS)
+HOOKS = _child('hook', MMENGINE_HOOKS, 'engine')
 STRATEGIES = _child('strategy', MMENGINE_STRATEGIES)
 DATASETS = _child('dataset', MMENGINE_DATASETS, 'datasets')
 DATA_SAMPLERS = _child('data sampler', MMENGINE_DATA_SAMPLERS, 'datasets')

@@ -1,4 +1,5 @@
-"""Models: the HarmonyViT backbone, the text tower, necks for dense tasks (algorithm, heads and losses join here)."""
+"""Models: the Harmony algorithm, the HarmonyViT backbone, the text tower, heads, losses, necks."""
+from .algorithms import Harmony, PretrainingDataPreprocessor
 from .backbones import HarmonyViT
 from .heads import MAEDecoder, MLMDecoder, ProjectionHead
 from .losses import (IBOTLoss, MaskedLanguageModelingLoss, MaskedPixelLoss, SoftCLIPLoss,
@@ -7,7 +8,7 @@ from .necks import SimpleFeaturePyramid, ViTFeaturePyramid
 from .text import CaptionTokenizer, HarmonyTextEncoder
 
 __all__ = [
-    'CaptionTokenizer', 'HarmonyTextEncoder', 'HarmonyViT', 'IBOTLoss', 'MAEDecoder', 'MLMDecoder',
+    'Harmony', 'PretrainingDataPreprocessor', 'CaptionTokenizer', 'HarmonyTextEncoder', 'HarmonyViT', 'IBOTLoss', 'MAEDecoder', 'MLMDecoder',
     'MaskedLanguageModelingLoss', 'MaskedPixelLoss', 'ProjectionHead', 'SimpleFeaturePyramid', 'SoftCLIPLoss',
     'TextDistillationLoss', 'ViTFeaturePyramid'
 ]

@@ -1,0 +1,55 @@
+"""DINO's multi-crop augmentation: two global views and several local views of one image."""
+import torch
+from mmcv.transforms import BaseTransform
+from PIL import Image
+from torchvision.transforms import v2
+
+from harmony.registry import TRANSFORMS
+
+
+def _photometric(blur_probability, solarize_probability=0.0):
+    return [
+        v2.RandomHorizontalFlip(),
+        v2.RandomApply([v2.ColorJitter(0.4, 0.4, 0.2, 0.1)], p=0.8),
+        v2.RandomGrayscale(p=0.2),
+        v2.RandomApply([v2.GaussianBlur(kernel_size=9, sigma=(0.1, 2.0))], p=blur_probability),
+        v2.RandomSolarize(threshold=128, p=solarize_probability),
+    ]
+
+
+@TRANSFORMS.register_module()
+class MultiCrop(BaseTransform):
+    """`img` (PIL RGB) -> `global_crops` [2, 3, G, G] and `local_crops` [num_local, 3, L, L], uint8.
+
+    Global views: scale (0.32, 1.0), colour jitter, grey, blur (p 1.0 on the first, 0.1 on the second) and
+    solarisation on the second (p 0.2). Local views: scale (0.05, 0.32), blur p 0.5. Normalisation is left to
+    the model's data preprocessor (on the device).
+    """
+
+    def __init__(self, global_size=224, local_size=96, num_local=8, global_scale=(0.32, 1.0),
+                 local_scale=(0.05, 0.32)):
+        crop = dict(interpolation=v2.InterpolationMode.BICUBIC, antialias=True)
+        self.global_views = [
+            v2.Compose([v2.RandomResizedCrop(global_size, scale=global_scale, **crop), *_photometric(1.0)]),
+            v2.Compose([v2.RandomResizedCrop(global_size, scale=global_scale, **crop), *_photometric(0.1, 0.2)]),
+        ]
+        self.local_view = v2.Compose([v2.RandomResizedCrop(local_size, scale=local_scale, **crop),
+                                      *_photometric(0.5)])
+        self.num_local = num_local
+
+    def transform(self, results):
+        image = v2.functional.pil_to_tensor(results['img'])  # [3, H, W] uint8
+        results['global_crops'] = torch.stack([view(image) for view in self.global_views])
+        if self.num_local:
+            results['local_crops'] = torch.stack([self.local_view(image) for _ in range(self.num_local)])
+        return results
+
+
+@TRANSFORMS.register_module()
+class LoadImageRGB(BaseTransform):
+    """`img_path` -> `img` as a PIL RGB image."""
+
+    def transform(self, results):
+        with Image.open(results['img_path']) as image:
+            results['img'] = image.convert('RGB')
+        return results

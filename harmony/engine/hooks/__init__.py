@@ -1,0 +1,3 @@
+from .harmony_schedule_hook import HarmonyScheduleHook
+
+__all__ = ['HarmonyScheduleHook']

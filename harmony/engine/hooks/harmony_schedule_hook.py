@@ -1,0 +1,87 @@
+"""Every per-iteration schedule of Harmony, outside `forward`: teacher momentum, hard-label weight, teacher
+temperatures, weight decay and the frozen iBOT last layer."""
+import math
+
+from mmengine.hooks import Hook
+from mmengine.model import is_model_wrapper
+
+from harmony.registry import HOOKS
+
+
+def cosine(start, end, step, total):
+    """start -> end along a half cosine over `total` steps; `end` from then on (and when total is 0)."""
+    if total <= 0 or step >= total:
+        return end
+    return end + (start - end) * (1 + math.cos(math.pi * step / total)) / 2
+
+
+def linear(start, end, step, total):
+    if total <= 0 or step >= total:
+        return end
+    return start + (end - start) * step / total
+
+
+@HOOKS.register_module()
+class HarmonyScheduleHook(Hook):
+    """Sets the scheduled quantities of a `Harmony` model before each iteration and updates its teachers after.
+
+    Every value is a function of the global iteration only, so a resumed run continues each schedule exactly
+    where it stopped, and runs shorter than a warm-up simply stop part-way along it. Epoch lengths come from the
+    train dataloader.
+
+    Args:
+        momentum: (start, end) teacher EMA momentum, cosine over the whole run (0.996 -> 1).
+        hard_weight: (start, end) weight of the one-hot CLIP targets, cosine over `hard_weight_epochs` (1 -> 0.2
+            over 10 epochs), then constant.
+        teacher_temperature: iBOT CLS teacher temperature (0.04).
+        teacher_patch_temperature: (start, end) for patch and text tokens, linear over `warmup_teacher_epochs`.
+        weight_decay: (start, end) cosine over the run (0.04 -> 0.4), applied to the groups that decay.
+        freeze_last_layer_epochs: the iBOT head's last layer gets no update during these first epochs (1).
+    """
+
+    priority = 'NORMAL'
+
+    def __init__(self, momentum=(0.996, 1.0), hard_weight=(1.0, 0.2), hard_weight_epochs=10,
+                 teacher_temperature=0.04, teacher_patch_temperature=(0.04, 0.07), warmup_teacher_epochs=10,
+                 weight_decay=(0.04, 0.4), freeze_last_layer_epochs=1):
+        self.momentum, self.hard_weight, self.hard_weight_epochs = momentum, hard_weight, hard_weight_epochs
+        self.teacher_temperature = teacher_temperature
+        self.teacher_patch_temperature, self.warmup_teacher_epochs = teacher_patch_temperature, warmup_teacher_epochs
+        self.weight_decay, self.freeze_last_layer_epochs = weight_decay, freeze_last_layer_epochs
+
+    @staticmethod
+    def _model(runner):
+        return runner.model.module if is_model_wrapper(runner.model) else runner.model
+
+    def before_train(self, runner):
+        """Remember which optimiser groups decay (and by how much relative to the base weight decay)."""
+        self.iters_per_epoch = len(runner.train_dataloader)
+        base = runner.optim_wrapper.optimizer.defaults.get('weight_decay') or 1.0
+        self.decay_mults = [group['weight_decay'] / base for group in runner.optim_wrapper.param_groups]
+
+    def values(self, step, total):
+        """The scheduled values at iteration `step` of `total`."""
+        epoch_steps = self.iters_per_epoch
+        return dict(
+            momentum=cosine(*self.momentum, step, total),
+            hard_weight=cosine(*self.hard_weight, step, self.hard_weight_epochs * epoch_steps),
+            teacher_temperature=self.teacher_temperature,
+            teacher_patch_temperature=linear(*self.teacher_patch_temperature, step,
+                                             self.warmup_teacher_epochs * epoch_steps),
+            weight_decay=cosine(*self.weight_decay, step, total),
+            freeze_last_layer=step < self.freeze_last_layer_epochs * epoch_steps)
+
+    def before_train_iter(self, runner, batch_idx, data_batch=None):
+        values = self.values(runner.iter, runner.max_iters)
+        model = self._model(runner)
+        model.hard_weight = values['hard_weight']
+        model.teacher_temperature = values['teacher_temperature']
+        model.teacher_patch_temperature = values['teacher_patch_temperature']
+        model.freeze_last_layer = values['freeze_last_layer']
+        for group, mult in zip(runner.optim_wrapper.param_groups, self.decay_mults):
+            group['weight_decay'] = values['weight_decay'] * mult
+        runner.message_hub.update_scalar('train/momentum', values['momentum'])
+        runner.message_hub.update_scalar('train/weight_decay', values['weight_decay'])
+
+    def after_train_iter(self, runner, batch_idx, data_batch=None, outputs=None):
+        self._model(runner).update_teacher(self.values(runner.iter, runner.max_iters)['momentum'])

@@ -1,0 +1,234 @@
+"""Harmony: CLIP with soft targets + iBOT + MAE + MLM + text self-distillation, with EMA teachers."""
+import math
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from mmengine.model import BaseModel
+
+from harmony.registry import MODELS
+from ..backbones import HarmonyViT
+from ..heads import MAEDecoder, MLMDecoder, ProjectionHead
+from ..losses import IBOTLoss, MaskedLanguageModelingLoss, MaskedPixelLoss, SoftCLIPLoss, TextDistillationLoss
+from ..text import HarmonyTextEncoder
+from ..utils import ema_update
+
+OBJECTIVES = ('clip', 'ibot', 'mae', 'mlm', 'text_dist')
+
+
+@MODELS.register_module()
+class Harmony(BaseModel):
+    """The Harmony pre-training algorithm; any non-empty subset of OBJECTIVES (disabled parts are not built).
+
+    Student modules (checkpoint keys): ``backbone`` (HarmonyViT), ``image_projection`` and ``logit_scale``
+    (clip), ``text_encoder`` (clip, mlm, text_dist), ``ibot_head``, ``mae_decoder``, ``mlm_decoder``,
+    ``text_dist_head``. EMA teacher under ``teacher.``: ``backbone`` (+ ``image_projection`` with soft CLIP
+    targets, ``ibot_head`` with iBOT), ``text_encoder`` (soft CLIP or text_dist, + ``text_dist_head``). The
+    teachers are copied from the students after weight initialisation and updated by `update_teacher`
+    (called by `HarmonyScheduleHook`, which also sets `hard_weight`, the teacher temperatures and
+    `freeze_last_layer`).
+
+    Each teacher runs once per step and feeds every objective that needs it. Losses are returned separately
+    (``loss_clip``, ``loss_ibot_cls``, ``loss_ibot_patch``, ``loss_mae``, ``loss_mlm``, ``loss_text_dist``), with
+    log-only ``logit_scale``, ``hard_weight`` and ``teacher_temp``.
+
+    Args:
+        backbone: HarmonyViT kwargs (built directly, so the model works inside any default scope).
+        text_encoder: HarmonyTextEncoder kwargs.
+        objectives: which objectives to train.
+        soft_clip: soft CLIP targets from the EMA teacher (False: plain CLIP hard targets, no teacher for CLIP).
+        embed_dim: CLIP embedding size.
+        ibot_head, text_dist_head: ProjectionHead kwargs (in_dims filled in); mae_decoder, mlm_decoder: kwargs.
+        clip_loss, ibot_loss, mae_loss, text_dist_loss: kwargs of the loss modules.
+        loss_weights: multiplier per loss name (default 1).
+        mae_ratio: share of patches MAE drops (the pipeline's PatchShuffle gives the random order).
+        init_logit_scale, max_logit_scale: CLIP temperature init log(1/0.07), clamp log(100).
+    """
+
+    def __init__(self, backbone, text_encoder=None, objectives=OBJECTIVES, soft_clip=True, embed_dim=512,
+                 ibot_head=None, mae_decoder=None, mlm_decoder=None, text_dist_head=None, clip_loss=None,
+                 ibot_loss=None, mae_loss=None, text_dist_loss=None, loss_weights=None,
+                 mae_ratio=0.75, init_logit_scale=math.log(1 / 0.07), max_logit_scale=math.log(100),
+                 data_preprocessor=None, init_cfg=None):
+        super().__init__(data_preprocessor=data_preprocessor or dict(type='harmony.PretrainingDataPreprocessor'),
+                         init_cfg=init_cfg)
+        unknown = set(objectives) - set(OBJECTIVES)
+        if unknown or not objectives:
+            raise ValueError(f'objectives must be a non-empty subset of {OBJECTIVES}, got {list(objectives)} '
+                             f'(unknown: {sorted(unknown)})')
+        self.objectives = tuple(o for o in OBJECTIVES if o in objectives)
+        self.soft_clip = soft_clip and 'clip' in self.objectives
+        self.loss_weights = dict(loss_weights or {})
+        self.max_logit_scale, self.mae_ratio = max_logit_scale, mae_ratio
+        uses_text = bool({'clip', 'mlm', 'text_dist'} & set(self.objectives))
+        if uses_text and text_encoder is None:
+            raise ValueError(f'objectives {self.objectives} need a text_encoder config')
+
+        vit_cfg = dict(backbone, out_type='raw', final_norm=True)
+        self.backbone = HarmonyViT(**vit_cfg, mask_token='ibot' in self.objectives)
+        dims = self.backbone.embed_dims
+        if uses_text:
+            self.text_encoder = HarmonyTextEncoder(**text_encoder)
+            width = self.text_encoder.width
+        if 'clip' in self.objectives:
+            self.image_projection = nn.Linear(dims, self.text_encoder.config['embed_dim'], bias=False)
+            nn.init.normal_(self.image_projection.weight, std=dims ** -0.5)
+            self.logit_scale = nn.Parameter(torch.tensor(float(init_logit_scale)))
+            self.clip_loss = SoftCLIPLoss(**(clip_loss or {}))
+        if 'ibot' in self.objectives:
+            ibot_head = dict(dict(out_dim=8192), **(ibot_head or {}))
+            self.ibot_head = ProjectionHead(in_dims=dims, **ibot_head)
+            self.ibot_loss = IBOTLoss(out_dim=ibot_head['out_dim'], **(ibot_loss or {}))
+        if 'mae' in self.objectives:
+            self.mae_decoder = MAEDecoder(in_dims=dims, patch_size=self.backbone.patch_size, **(mae_decoder or {}))
+            self.mae_loss = MaskedPixelLoss(patch_size=self.backbone.patch_size, **(mae_loss or {}))
+        if 'mlm' in self.objectives:
+            self.mlm_decoder = MLMDecoder(width=width, vocab_size=self.text_encoder.vocab_size,
+                                          **(mlm_decoder or {}))
+            self.mlm_loss = MaskedLanguageModelingLoss()
+        if 'text_dist' in self.objectives:
+            text_dist_head = dict(dict(out_dim=2048, hidden_dims=1024), **(text_dist_head or {}))
+            self.text_dist_head = ProjectionHead(in_dims=width, **text_dist_head)
+            self.text_dist_loss = TextDistillationLoss(out_dim=text_dist_head['out_dim'], **(text_dist_loss or {}))
+
+        teacher = {}
+        if 'ibot' in self.objectives or self.soft_clip:
+            teacher['backbone'] = HarmonyViT(**dict(vit_cfg, drop_path_rate=0.0), mask_token=False)
+        if self.soft_clip:
+            teacher['image_projection'] = nn.Linear(dims, self.text_encoder.config['embed_dim'], bias=False)
+            teacher['text_encoder'] = HarmonyTextEncoder(**text_encoder)
+        if 'ibot' in self.objectives:
+            teacher['ibot_head'] = ProjectionHead(in_dims=dims, **ibot_head)
+        if 'text_dist' in self.objectives:
+            teacher.setdefault('text_encoder', HarmonyTextEncoder(**text_encoder))
+            teacher['text_dist_head'] = ProjectionHead(in_dims=width, **text_dist_head)
+        self.teacher = nn.ModuleDict(teacher)
+        self.teacher.requires_grad_(False)
+
+        # Scheduled by HarmonyScheduleHook; these defaults hold when it is absent.
+        self.hard_weight = 1.0
+        self.teacher_temperature = 0.04
+        self.teacher_patch_temperature = 0.04
+        self.freeze_last_layer = False
+        if 'ibot' in self.objectives:
+            for param in self.ibot_head.last_layer.parameters():
+                if param.requires_grad:
+                    param.register_hook(self._maybe_freeze)
+
+    def _maybe_freeze(self, grad):
+        return torch.zeros_like(grad) if self.freeze_last_layer else grad
+
+    # ---------------------------------------------------------------- teachers
+    def init_weights(self):
+        """Initialise the students, then make every teacher an exact copy of its student."""
+        super().init_weights()
+        self.sync_teacher()
+
+    @torch.no_grad()
+    def sync_teacher(self):
+        for name, module in self.teacher.items():
+            student = getattr(self, name)
+            missing, unexpected = module.load_state_dict(student.state_dict(), strict=False)
+            if missing or [k for k in unexpected if k != 'mask_token']:
+                raise RuntimeError(f'teacher {name} does not mirror its student: missing {missing}, '
+                                   f'unexpected {unexpected}')
+
+    def update_teacher(self, momentum):
+        """teacher = momentum * teacher + (1 - momentum) * student, for every teacher module."""
+        for name, module in self.teacher.items():
+            student = getattr(self, name)
+            if name == 'backbone' and student.mask_token is not None:
+                student_params = [p for n, p in student.named_parameters() if n != 'mask_token']
+                teacher_params = list(module.parameters())
+                with torch.no_grad():
+                    torch._foreach_mul_(teacher_params, momentum)
+                    torch._foreach_add_(teacher_params, [p.detach() for p in student_params], alpha=1 - momentum)
+            else:
+                ema_update(module, student, momentum)
+
+    def train(self, mode=True):
+        """Teachers always run in eval mode."""
+        super().train(mode)
+        self.teacher.eval()
+        return self
+
+    # ---------------------------------------------------------------- forward
+    def forward(self, inputs, data_samples=None, mode='loss'):
+        if mode != 'loss':
+            raise ValueError(f"Harmony pre-training supports mode='loss' only, got {mode!r}; evaluate exported "
+                             'backbones with the downstream configs')
+        return self.loss(inputs)
+
+    def loss(self, inputs):
+        """inputs from PretrainingDataPreprocessor -> dict of weighted losses and log-only scalars."""
+        losses = {}
+        crops = inputs['global_crops']  # [2B, 3, H, W], view-major
+        batch = crops.shape[0] // 2
+        with torch.no_grad():
+            if 'backbone' in self.teacher:
+                teacher_tokens = self.teacher['backbone'].forward_tokens(crops)  # [2B, 1+N, C]
+            if 'text_encoder' in self.teacher:
+                teacher_text, teacher_text_tokens = self.teacher['text_encoder'](inputs['text'])
+        if 'ibot' in self.objectives:
+            losses.update(self._ibot(inputs, crops, teacher_tokens))
+        if 'clip' in self.objectives:
+            teacher_features = None
+            if self.soft_clip:
+                with torch.no_grad():
+                    teacher_image = self.teacher['image_projection'](teacher_tokens[:batch, 0])
+                    teacher_features = (F.normalize(teacher_image, dim=-1), F.normalize(teacher_text, dim=-1))
+            losses.update(self._clip(inputs, crops[:batch], teacher_features))
+        if 'mae' in self.objectives:
+            losses['loss_mae'] = self._mae(inputs, crops)
+        if 'mlm' in self.objectives or 'text_dist' in self.objectives:
+            losses.update(self._masked_text(inputs, teacher_text_tokens if 'text_dist' in self.objectives else None))
+        for name, weight in self.loss_weights.items():
+            if name not in losses:
+                raise KeyError(f'loss_weights names {name!r}, which this model does not compute ({sorted(losses)})')
+            losses[name] = losses[name] * weight
+        if 'ibot' in self.objectives or 'text_dist' in self.objectives:
+            losses['teacher_temp'] = torch.tensor(self.teacher_patch_temperature)
+        return losses
+
+    def _ibot(self, inputs, crops, teacher_tokens):
+        tokens = self.backbone.forward_tokens(crops, inputs['ibot_masks'])  # [2B, 1+N, C]
+        cls_tokens = [tokens[:, 0]]
+        if 'local_crops' in inputs:
+            cls_tokens.append(self.backbone.forward_tokens(inputs['local_crops'])[:, 0])
+        student_cls = self.ibot_head(torch.cat(cls_tokens))
+        student_patch = self.ibot_head(tokens[:, 1:])
+        with torch.no_grad():
+            teacher_cls = self.teacher['ibot_head'](teacher_tokens[:, 0])
+            teacher_patch = self.teacher['ibot_head'](teacher_tokens[:, 1:])
+        return self.ibot_loss(student_cls, student_patch, teacher_cls, teacher_patch, inputs['ibot_masks'],
+                              self.teacher_temperature, self.teacher_patch_temperature)
+
+    def _clip(self, inputs, first_crops, teacher_features):
+        image = F.normalize(self.image_projection(self.backbone.forward_tokens(first_crops)[:, 0]), dim=-1)
+        text = F.normalize(self.text_encoder(inputs['text'])[0], dim=-1)
+        scale = self.logit_scale.clamp(max=self.max_logit_scale).exp()
+        hard_weight = self.hard_weight if self.soft_clip else 1.0
+        loss = self.clip_loss(image, text, scale, hard_weight, *(teacher_features or (None, None)))
+        return dict(loss_clip=loss, logit_scale=scale.detach(), hard_weight=torch.tensor(hard_weight))
+
+    def _mae(self, inputs, crops):
+        shuffle, restore = inputs['mae_shuffle'], inputs['mae_restore']  # [2B, N]
+        num_keep = int(round(shuffle.shape[1] * (1 - self.mae_ratio)))
+        visible = self.backbone.forward_visible(crops, shuffle[:, :num_keep])
+        grid = (crops.shape[-2] // self.backbone.patch_size, crops.shape[-1] // self.backbone.patch_size)
+        pred = self.mae_decoder(visible, restore, grid)
+        return self.mae_loss(pred, crops, restore >= num_keep)
+
+    def _masked_text(self, inputs, teacher_text_tokens):
+        losses = {}
+        _, tokens = self.text_encoder(inputs['masked_text'])  # [B, L, width]
+        valid = inputs['text'] != 0
+        if 'mlm' in self.objectives:
+            logits = self.mlm_decoder(tokens, inputs['mlm_mask'], valid)
+            losses['loss_mlm'] = self.mlm_loss(logits, inputs['text'], inputs['mlm_mask'])
+        if 'text_dist' in self.objectives:
+            with torch.no_grad():
+                teacher = self.teacher['text_dist_head'](teacher_text_tokens)
+            losses['loss_text_dist'] = self.text_dist_loss(
+                self.text_dist_head(tokens), teacher, inputs['mlm_mask'], valid, self.teacher_patch_temperature)
+        return losses
