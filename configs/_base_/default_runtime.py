@@ -1,0 +1,24 @@
+# Runtime shared by Harmony pre-training configs.
+default_scope = 'harmony'
+custom_imports = dict(imports=['harmony'], allow_failed_imports=False)
+default_hooks = dict(
+    timer=dict(type='IterTimerHook'),
+    logger=dict(type='LoggerHook', interval=50),
+    param_scheduler=dict(type='ParamSchedulerHook'),
+    checkpoint=dict(type='CheckpointHook', interval=1, max_keep_ckpts=3),
+    sampler_seed=dict(type='DistSamplerSeedHook'),
+)
+# Teacher momentum, hard-label weight, teacher temperatures, weight decay, frozen iBOT last layer.
+custom_hooks = [dict(type='HarmonyScheduleHook')]
+env_cfg = dict(
+    cudnn_benchmark=False,
+    mp_cfg=dict(mp_start_method='fork', opencv_num_threads=0),
+    dist_cfg=dict(backend='nccl'),
+)
+log_processor = dict(window_size=10, by_epoch=True)
+vis_backends = [dict(type='LocalVisBackend')]
+visualizer = dict(type='Visualizer', vis_backends=vis_backends)
+log_level = 'INFO'
+load_from = None
+resume = False
+randomness = dict(seed=0, diff_rank_seed=True)

@@ -1,0 +1,26 @@
+# AdamW (0.9, 0.98), eps 1e-6, lr 5e-4 x batch/256 (auto-scaled from the real global batch), grad clip 3.0,
+# no weight decay on norms, biases, position embeddings, tokens and the logit scale (the decay
+# itself follows 0.04 -> 0.4 in HarmonyScheduleHook), 1 warm-up epoch then cosine, 25 epochs.
+optim_wrapper = dict(
+    type='OptimWrapper',
+    optimizer=dict(type='AdamW', lr=5e-4, betas=(0.9, 0.98), eps=1e-6, weight_decay=0.04),
+    clip_grad=dict(max_norm=3.0),
+    paramwise_cfg=dict(
+        norm_decay_mult=0.0,
+        bias_decay_mult=0.0,
+        custom_keys={
+            'pos_embed': dict(decay_mult=0.0),
+            'positional_embedding': dict(decay_mult=0.0),
+            'cls_token': dict(decay_mult=0.0),
+            'mask_token': dict(decay_mult=0.0),
+            'logit_scale': dict(decay_mult=0.0),
+        }),
+)
+auto_scale_lr = dict(enable=True, base_batch_size=256)
+max_epochs = 25
+param_scheduler = [
+    dict(type='LinearLR', start_factor=1e-3, by_epoch=True, begin=0, end=1, convert_to_iter_based=True),
+    dict(type='CosineAnnealingLR', T_max=max_epochs - 1, eta_min=1e-6, by_epoch=True, begin=1, end=max_epochs,
+         convert_to_iter_based=True),
+]
+train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=max_epochs)

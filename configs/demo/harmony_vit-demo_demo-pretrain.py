@@ -1,0 +1,40 @@
+# Harmony pre-training on the demo pairs (data/demo/pretrain/files), sized for 2 CPU cores: the demo ViT (192-d,
+# 6 blocks, patch 8, 64 px; the backbone of the downstream demo twins), a 4-layer text tower of width 256,
+# smaller heads, 2 global + 4 local crops, batch 32, fp32. The paper-scale twin is configs/harmony/vits16_cc3m.py.
+_base_ = [
+    '../_base_/models/harmony_vits16.py',
+    '../_base_/datasets/cc3m.py',
+    '../_base_/schedules/harmony_adamw_25e.py',
+    '../_base_/default_runtime.py',
+]
+data_root = 'data/demo/pretrain/files'
+patch_size = 8
+model = dict(
+    backbone=dict(arch=dict(_delete_=True, embed_dims=192, num_layers=6, num_heads=3), img_size=64,
+                  patch_size=patch_size),
+    text_encoder=dict(width=256, heads=4, layers=4, embed_dim=256),
+    ibot_head=dict(out_dim=1024, hidden_dims=512),
+    text_dist_head=dict(out_dim=512, hidden_dims=256),
+    mae_decoder=dict(dims=128, depth=2, num_heads=4),
+    mlm_decoder=dict(depth=1, num_heads=4))
+train_pipeline = [
+    dict(type='LoadImageRGB'),
+    dict(type='MultiCrop', global_size=64, local_size=32, num_local=4),
+    dict(type='BlockwiseMasks', patch_size=patch_size, ratio_range=(0.1, 0.5), mask_probability=0.5),
+    dict(type='PatchShuffle', patch_size=patch_size),
+    dict(type='TokenizeCaption', context_length=77, mlm_ratio=0.2),
+    dict(type='PackPretrainingInputs'),
+]
+train_dataloader = dict(batch_size=32, num_workers=2, pin_memory=False,
+                        dataset=dict(data_root=data_root, pipeline=train_pipeline))
+auto_scale_lr = dict(enable=False)
+optim_wrapper = dict(optimizer=dict(lr=1e-3))
+max_epochs = 2
+param_scheduler = [
+    dict(type='LinearLR', start_factor=1e-3, by_epoch=False, begin=0, end=20),
+    dict(type='CosineAnnealingLR', T_max=max_epochs, eta_min=1e-5, by_epoch=True, begin=0, end=max_epochs,
+         convert_to_iter_based=True),
+]
+train_cfg = dict(max_epochs=max_epochs)
+custom_hooks = [dict(type='HarmonyScheduleHook', hard_weight_epochs=1, warmup_teacher_epochs=1)]
+default_hooks = dict(logger=dict(interval=10), checkpoint=dict(interval=max_epochs, max_keep_ckpts=1))

@@ -1,0 +1,3 @@
+# Ablation: CLIP with soft targets + iBOT.
+_base_ = '../vits16_cc3m.py'
+model = dict(objectives=('clip', 'ibot'))

@@ -1,0 +1,3 @@
+# Ablation: MAE alone.
+_base_ = '../vits16_cc3m.py'
+model = dict(objectives=('mae',))

@@ -1,0 +1,45 @@
+import numpy as np
+import pytest
+import torch
+
+from harmony.datasets import Img2DatasetFolder
+from harmony.datasets.transforms import PatchShuffle, TokenizeCaption, blockwise_mask
+from harmony.models import CaptionTokenizer
+
+
+@pytest.mark.parametrize('target', [0, 5, 20, 40])
+def test_blockwise_masks_cover_about_the_target(target):
+    rng = np.random.default_rng(0)
+    mask = blockwise_mask(rng, (8, 8), target)
+    assert mask.shape == (8, 8) and abs(int(mask.sum()) - target) <= max(4, 0.25 * target)
+
+
+def test_caption_masking_keeps_special_tokens_and_masks_a_fifth():
+    np.random.seed(0)
+    out = TokenizeCaption(mlm_ratio=0.2)(dict(caption='a small red circle to the left of a large blue square'))
+    tokenizer = CaptionTokenizer()
+    real = (out['text'] != 0) & (out['text'] != tokenizer.sot_id) & (out['text'] != tokenizer.eot_id)
+    assert out['mlm_mask'].sum() == round(0.2 * real.sum()) and not (out['mlm_mask'] & ~real).any()
+    assert (out['masked_text'][out['mlm_mask']] == tokenizer.mask_id).all()
+    assert (out['masked_text'][~out['mlm_mask']] == out['text'][~out['mlm_mask']]).all()
+
+
+def test_patch_shuffle_restore_is_the_inverse():
+    out = PatchShuffle(patch_size=8)(dict(global_crops=torch.zeros(2, 3, 32, 32)))
+    shuffled = np.take_along_axis(np.arange(16)[None].repeat(2, 0), out['mae_shuffle'], 1)
+    assert (np.take_along_axis(shuffled, out['mae_restore'], 1) == np.arange(16)).all()
+
+
+def test_pairs_are_made_by_key_and_captionless_images_are_skipped(tmp_path, demo_data):
+    import shutil
+    root = tmp_path / 'files'
+    shutil.copytree(demo_data / 'pretrain' / 'files', root)
+    victim = sorted(root.rglob('*.txt'))[3]
+    victim.unlink()
+    dataset = Img2DatasetFolder(str(root))
+    assert len(dataset) == 47
+    for i in range(len(dataset)):
+        info = dataset.get_data_info(i)
+        assert info['caption'] == (root / info['img_path'].split('/')[-2] / f"{info['key']}.txt").read_text().strip()
+    with pytest.raises(FileNotFoundError, match='does not exist'):
+        Img2DatasetFolder(str(tmp_path / 'missing'))
