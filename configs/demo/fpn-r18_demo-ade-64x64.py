@@ -17,3 +17,4 @@ max_iters = 1000
 param_scheduler = [dict(type='PolyLR', eta_min=1e-5, power=0.9, begin=0, end=max_iters, by_epoch=False)]
 train_cfg = dict(max_iters=max_iters, val_interval=250)
 default_hooks = dict(logger=dict(interval=50), checkpoint=dict(interval=max_iters))
+randomness = dict(seed=0)  # a repeatable demo

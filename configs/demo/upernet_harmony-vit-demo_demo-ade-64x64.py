@@ -40,3 +40,4 @@ param_scheduler = [
 ]
 train_cfg = dict(max_iters=max_iters, val_interval=max_iters)
 default_hooks = dict(logger=dict(interval=50), checkpoint=dict(interval=max_iters))
+randomness = dict(seed=0)  # a repeatable demo
