@@ -7,7 +7,7 @@ _base_ = [
     'mmdet::_base_/datasets/coco_instance.py',
     'mmdet::_base_/schedules/schedule_1x.py',
     'mmdet::_base_/default_runtime.py',
-    '../../_base_/models/harmony-vits16_det.py',
+    '../../_base_/models/harmony-vits16_dense.py',
 ]
 model = dict(backbone={{_base_.harmony_backbone}}, neck={{_base_.harmony_neck}})
 optim_wrapper = {{_base_.harmony_optim_wrapper}}

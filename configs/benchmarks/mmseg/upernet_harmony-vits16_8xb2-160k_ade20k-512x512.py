@@ -7,23 +7,13 @@ _base_ = [
     'mmseg::_base_/datasets/ade20k.py',
     'mmseg::_base_/default_runtime.py',
     'mmseg::_base_/schedules/schedule_160k.py',
+    '../../_base_/models/harmony-vits16_dense.py',
 ]
-custom_imports = dict(imports=['harmony'], allow_failed_imports=False)
 crop_size = (512, 512)
 embed_dims = 384
 model = dict(
     data_preprocessor=dict(size=crop_size),
-    backbone=dict(
-        _delete_=True,
-        type='harmony.HarmonyViT',
-        arch='small',
-        img_size=224,
-        patch_size=16,
-        out_indices=[3, 5, 7, 11],
-        out_type='featmap',
-        final_norm=False,
-        drop_path_rate=0.1,
-        init_cfg=dict(type='Pretrained', checkpoint=None)),
+    backbone={{_base_.harmony_backbone}},
     neck=dict(_delete_=True, type='harmony.ViTFeaturePyramid', embed_dims=embed_dims, norm='SyncBN'),
     decode_head=dict(in_channels=[embed_dims] * 4, channels=512, num_classes=150),
     auxiliary_head=dict(in_channels=embed_dims, num_classes=150),

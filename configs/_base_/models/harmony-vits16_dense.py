@@ -1,5 +1,5 @@
-# Harmony ViT-S/16 pieces shared by the COCO detectors (Mask R-CNN, Cascade Mask R-CNN). Detector configs take
-# them with {{_base_.harmony_backbone}} etc.; the names do not collide with the upstream bases.
+# Harmony ViT-S/16 pieces shared by the dense-task configs (UperNet, Mask R-CNN, Cascade Mask R-CNN), taken
+# with {{_base_.harmony_backbone}} etc.; the names do not collide with the upstream bases.
 custom_imports = dict(imports=['harmony'], allow_failed_imports=False)
 harmony_embed_dims = 384
 harmony_backbone = dict(
