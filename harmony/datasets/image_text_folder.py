@@ -27,7 +27,9 @@ class Img2DatasetFolder(BaseDataset):
         samples, skipped = [], 0
         for image in sorted(root.glob(f'*/*{self.image_suffix}')):
             caption_file = image.with_suffix('.txt')
-            caption = caption_file.read_text(encoding='utf-8', errors='replace').strip() if caption_file.is_file() else ''
+            caption = ''
+            if caption_file.is_file():
+                caption = caption_file.read_text(encoding='utf-8', errors='replace').strip()
             if not caption:
                 skipped += 1
                 continue

@@ -8,7 +8,7 @@ from .necks import SimpleFeaturePyramid, ViTFeaturePyramid
 from .text import CaptionTokenizer, HarmonyTextEncoder
 
 __all__ = [
-    'Harmony', 'PretrainingDataPreprocessor', 'CaptionTokenizer', 'HarmonyTextEncoder', 'HarmonyViT', 'IBOTLoss', 'MAEDecoder', 'MLMDecoder',
-    'MaskedLanguageModelingLoss', 'MaskedPixelLoss', 'ProjectionHead', 'SimpleFeaturePyramid', 'SoftCLIPLoss',
-    'TextDistillationLoss', 'ViTFeaturePyramid'
+    'CaptionTokenizer', 'Harmony', 'HarmonyTextEncoder', 'HarmonyViT', 'IBOTLoss', 'MAEDecoder', 'MLMDecoder',
+    'MaskedLanguageModelingLoss', 'MaskedPixelLoss', 'PretrainingDataPreprocessor', 'ProjectionHead',
+    'SimpleFeaturePyramid', 'SoftCLIPLoss', 'TextDistillationLoss', 'ViTFeaturePyramid'
 ]

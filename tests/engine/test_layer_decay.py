@@ -55,7 +55,6 @@ def test_custom_keys_apply_on_top():
 
 
 def test_models_without_layer_depth_are_refused():
-    from mmengine.optim import DefaultOptimWrapperConstructor  # noqa: F401
     model = torch.nn.Sequential(torch.nn.Linear(2, 2))
     with pytest.raises(TypeError, match='has no get_layer_depth'):
         build_optim_wrapper(model, dict(optimizer=dict(type='AdamW', lr=1e-3),

@@ -64,8 +64,8 @@ class Harmony(BaseModel):
         if uses_text and text_encoder is None:
             raise ValueError(f'objectives {self.objectives} need a text_encoder config')
 
-        vit_cfg = dict(backbone, out_type='raw', final_norm=True)
-        self.backbone = HarmonyViT(**vit_cfg, mask_token='ibot' in self.objectives)
+        vit_cfg = dict(backbone, out_type='raw', final_norm=True, mask_token='ibot' in self.objectives)
+        self.backbone = HarmonyViT(**vit_cfg)
         dims = self.backbone.embed_dims
         if uses_text:
             self.text_encoder = HarmonyTextEncoder(**text_encoder)
@@ -93,7 +93,7 @@ class Harmony(BaseModel):
 
         teacher = {}
         if 'ibot' in self.objectives or self.soft_clip:
-            teacher['backbone'] = HarmonyViT(**dict(vit_cfg, drop_path_rate=0.0), mask_token=False)
+            teacher['backbone'] = HarmonyViT(**dict(vit_cfg, drop_path_rate=0.0))  # its mask token stays unused
         if self.soft_clip:
             teacher['image_projection'] = nn.Linear(dims, self.text_encoder.config['embed_dim'], bias=False)
             teacher['text_encoder'] = HarmonyTextEncoder(**text_encoder)
@@ -127,24 +127,12 @@ class Harmony(BaseModel):
     @torch.no_grad()
     def sync_teacher(self):
         for name, module in self.teacher.items():
-            student = getattr(self, name)
-            missing, unexpected = module.load_state_dict(student.state_dict(), strict=False)
-            if missing or [k for k in unexpected if k != 'mask_token']:
-                raise RuntimeError(f'teacher {name} does not mirror its student: missing {missing}, '
-                                   f'unexpected {unexpected}')
+            module.load_state_dict(getattr(self, name).state_dict())
 
     def update_teacher(self, momentum):
         """teacher = momentum * teacher + (1 - momentum) * student, for every teacher module."""
         for name, module in self.teacher.items():
-            student = getattr(self, name)
-            if name == 'backbone' and student.mask_token is not None:
-                student_params = [p for n, p in student.named_parameters() if n != 'mask_token']
-                teacher_params = list(module.parameters())
-                with torch.no_grad():
-                    torch._foreach_mul_(teacher_params, momentum)
-                    torch._foreach_add_(teacher_params, [p.detach() for p in student_params], alpha=1 - momentum)
-            else:
-                ema_update(module, student, momentum)
+            ema_update(module, getattr(self, name), momentum)
 
     def train(self, mode=True):
         """Teachers always run in eval mode."""

@@ -73,7 +73,7 @@ class HarmonyViT(BaseModule):
             raise ValueError(f'out_type must be one of {OUT_TYPES}, got {out_type!r}')
         self.embed_dims, self.num_layers = arch['embed_dims'], arch['num_layers']
         self.patch_size, self.img_size = patch_size, img_size
-        self.out_type, self.final_norm, self.with_cp = out_type, final_norm, with_cp
+        self.out_type, self.with_cp = out_type, with_cp
         indices = [out_indices] if isinstance(out_indices, int) else list(out_indices)
         self.out_indices = sorted(i % self.num_layers for i in indices)
         if any(not -self.num_layers <= i < self.num_layers for i in indices):

@@ -1,4 +1,4 @@
 from .text_encoder import HarmonyTextEncoder
-from .tokenizer import CaptionTokenizer, tokenize
+from .tokenizer import CaptionTokenizer
 
-__all__ = ['CaptionTokenizer', 'HarmonyTextEncoder', 'tokenize']
+__all__ = ['CaptionTokenizer', 'HarmonyTextEncoder']

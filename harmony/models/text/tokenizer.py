@@ -35,8 +35,3 @@ class CaptionTokenizer:
                 run.append(i)
         return ' '.join(words)
 
-
-def tokenize(texts, context_length=77):
-    """Shortcut: ids of `texts` with the default tokenizer -> LongTensor [B, context_length]."""
-    return CaptionTokenizer(context_length)(texts)
-
