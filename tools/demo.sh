@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # The main job on the embedded demo data in data/demo (run by `make demo` after set-up and data generation).
 # PYTHON defaults to .venv/bin/python. Steps:
-#   1-2  upstream mmseg Semantic FPN R-18 from scratch on the demo segmentation set (train, test: mIoU)
-#   3-4  a stand-in HarmonyViT backbone: the ImageNet fine-tune twin trained from scratch on the demo classes,
-#        exported with tools/export_backbone.py (the Harmony pre-training replaces this step when it lands)
-#   5-6  that backbone in UperNet (ADE20K twin) and Mask R-CNN (COCO twin): fine-tune, then mIoU and box/mask AP
-#        from mmseg's and mmdet's own evaluators
+#   1  upstream mmseg Semantic FPN R-18 from scratch on the demo segmentation set (train, test: mIoU)
+#   2  Harmony pre-training (all five objectives) of the demo ViT on the demo image-text pairs
+#   3  export of the EMA teacher's backbone with tools/export_backbone.py
+#   4  fine-tune of that backbone on the demo classes (the ImageNet fine-tune twin): top-1
+#   5  UperNet (ADE20K twin) and Mask R-CNN (COCO twin) on that backbone: mIoU and box/mask AP from mmseg's and
+#      mmdet's own evaluators
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-.venv/bin/python}
 WORK=work_dirs/demo
 SEG_BASELINE=configs/demo/fpn-r18_demo-ade-64x64.py
+PRETRAIN=configs/demo/harmony_vit-demo_demo-pretrain.py
 CLS=configs/demo/vit-demo_finetune_demo-cls-64x64.py
 UPERNET=configs/demo/upernet_harmony-vit-demo_demo-ade-64x64.py
 MASK_RCNN=configs/demo/mask-rcnn_harmony-vit-demo-fpn_demo-coco.py
@@ -31,27 +33,39 @@ train_and_test() {  # train_and_test NAME CONFIG [cfg-options...]: train, then e
         "${options[@]}" | tee "$WORK/$name.test.log"
 }
 
-echo "== [1-2/6] upstream mmseg Semantic FPN R-18 on the demo segmentation set =="
+echo "== [1/6] upstream mmseg Semantic FPN R-18 on the demo segmentation set =="
 train_and_test seg_fpn "$SEG_BASELINE"
 
-echo "== [3/6] stand-in HarmonyViT backbone: $CLS from scratch =="
-train_and_test cls "$CLS" model.backbone.init_cfg=None
+echo "== [2/6] Harmony pre-training on the demo image-text pairs: $PRETRAIN =="
+"$PYTHON" tools/train.py "$PRETRAIN" --work-dir "$WORK/pretrain"
 
-echo "== [4/6] export the backbone =="
-"$PYTHON" tools/export_backbone.py "$(cat "$WORK/cls/last_checkpoint")" "$WORK/backbone.safetensors" --prefix backbone.
+echo "== [3/6] export the EMA teacher's backbone =="
+BACKBONE=$WORK/backbone.safetensors
+"$PYTHON" tools/export_backbone.py "$(cat "$WORK/pretrain/last_checkpoint")" "$BACKBONE"
+
+echo "== [4/6] fine-tune on the demo classes =="
+train_and_test cls "$CLS" model.backbone.init_cfg.checkpoint="$BACKBONE"
 
 echo "== [5/6] UperNet with the exported backbone =="
-train_and_test upernet "$UPERNET" model.backbone.init_cfg.checkpoint="$WORK/backbone.safetensors"
+train_and_test upernet "$UPERNET" model.backbone.init_cfg.checkpoint="$BACKBONE"
 
 echo "== [6/6] Mask R-CNN with the exported backbone =="
-train_and_test mask_rcnn "$MASK_RCNN" model.backbone.init_cfg.checkpoint="$WORK/backbone.safetensors"
+train_and_test mask_rcnn "$MASK_RCNN" model.backbone.init_cfg.checkpoint="$BACKBONE"
+
+losses() {  # the last logged value of every loss of the pre-training run
+    "$PYTHON" -c 'import glob, json, sys
+records = [json.loads(l) for l in open(sorted(glob.glob(sys.argv[1] + "/*/vis_data/scalars.json"))[-1])]
+first, last = next(r for r in records if "loss" in r), [r for r in records if "loss" in r][-1]
+print(", ".join("%s %.2f -> %.2f" % (k[5:], first[k], last[k]) for k in sorted(last) if k.startswith("loss_")))' "$1"
+}
 
 echo
 echo "Demo results (data/demo, validation splits)"
 echo "| task | model | metric | value |"
 echo "|---|---|---|---|"
+echo "| pre-training | Harmony, demo ViT, 2 epochs of 4,000 pairs | losses (first -> last logged) | $(losses "$WORK/pretrain") |"
 echo "| segmentation | Semantic FPN R-18, from scratch, 1000 iters | mIoU | $(metric "$WORK/seg_fpn.test.log" mIoU) |"
-echo "| classification | demo ViT (stand-in backbone), from scratch, 10 epochs | top-1 | $(metric "$WORK/cls.test.log" accuracy/top1) |"
-echo "| segmentation | UperNet + demo ViT, 400 iters | mIoU | $(metric "$WORK/upernet.test.log" mIoU) |"
-echo "| detection | Mask R-CNN + demo ViT, 3 epochs | box AP | $(metric "$WORK/mask_rcnn.test.log" coco/bbox_mAP 100) |"
-echo "| instance segmentation | Mask R-CNN + demo ViT, 3 epochs | mask AP | $(metric "$WORK/mask_rcnn.test.log" coco/segm_mAP 100) |"
+echo "| classification | demo ViT (Harmony), fine-tuned 10 epochs | top-1 | $(metric "$WORK/cls.test.log" accuracy/top1) |"
+echo "| segmentation | UperNet + demo ViT (Harmony), 400 iters | mIoU | $(metric "$WORK/upernet.test.log" mIoU) |"
+echo "| detection | Mask R-CNN + demo ViT (Harmony), 3 epochs | box AP | $(metric "$WORK/mask_rcnn.test.log" coco/bbox_mAP 100) |"
+echo "| instance segmentation | Mask R-CNN + demo ViT (Harmony), 3 epochs | mask AP | $(metric "$WORK/mask_rcnn.test.log" coco/segm_mAP 100) |"

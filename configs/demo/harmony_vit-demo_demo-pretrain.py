@@ -1,6 +1,7 @@
-# Harmony pre-training on the demo pairs (data/demo/pretrain/files), sized for 2 CPU cores: the demo ViT (192-d,
-# 6 blocks, patch 8, 64 px; the backbone of the downstream demo twins), a 4-layer text tower of width 256,
-# smaller heads, 2 global + 4 local crops, batch 32, fp32. The paper-scale twin is configs/harmony/vits16_cc3m.py.
+# Harmony pre-training on the demo pairs (data/demo/pretrain/files), sized for 2 CPU cores (~1 s per step): the
+# demo ViT (128-d, 6 blocks, 4 heads, patch 8, 64 px; the backbone of the downstream demo twins), a 2-layer text
+# tower of width 128, small heads, 2 global + 4 local crops, batch 32, fp32, 2 epochs (250 steps, ~5 min).
+# The paper-scale twin is configs/harmony/vits16_cc3m.py.
 _base_ = [
     '../_base_/models/harmony_vits16.py',
     '../_base_/datasets/cc3m.py',
@@ -10,12 +11,12 @@ _base_ = [
 data_root = 'data/demo/pretrain/files'
 patch_size = 8
 model = dict(
-    backbone=dict(arch=dict(_delete_=True, embed_dims=192, num_layers=6, num_heads=3), img_size=64,
+    backbone=dict(arch=dict(_delete_=True, embed_dims=128, num_layers=6, num_heads=4), img_size=64,
                   patch_size=patch_size),
-    text_encoder=dict(width=256, heads=4, layers=4, embed_dim=256),
-    ibot_head=dict(out_dim=1024, hidden_dims=512),
-    text_dist_head=dict(out_dim=512, hidden_dims=256),
-    mae_decoder=dict(dims=128, depth=2, num_heads=4),
+    text_encoder=dict(width=128, heads=4, layers=2, embed_dim=128),
+    ibot_head=dict(out_dim=512, hidden_dims=256, bottleneck_dims=128),
+    text_dist_head=dict(out_dim=256, hidden_dims=256, bottleneck_dims=128),
+    mae_decoder=dict(dims=128, depth=1, num_heads=4),
     mlm_decoder=dict(depth=1, num_heads=4))
 train_pipeline = [
     dict(type='LoadImageRGB'),

@@ -1,11 +1,11 @@
-# Demo twin of benchmarks/mmdet/mask-rcnn_harmony-vits16-fpn_1x_coco.py: the demo ViT (192-d, 6 blocks, patch 8)
+# Demo twin of benchmarks/mmdet/mask-rcnn_harmony-vits16-fpn_1x_coco.py: the demo ViT (128-d, 6 blocks, patch 8)
 # in Mask R-CNN on the demo instances (same COCO layout), images at 128 px, anchors scaled to the small objects,
 # 3 epochs (~4 min on 2 CPU cores).
 # Needs a backbone: --cfg-options model.backbone.init_cfg.checkpoint=PATH [model.backbone.init_cfg.prefix=...].
 _base_ = '../benchmarks/mmdet/mask-rcnn_harmony-vits16-fpn_1x_coco.py'
-embed_dims = 192
+embed_dims = 128
 model = dict(
-    backbone=dict(arch=dict(_delete_=True, embed_dims=embed_dims, num_layers=6, num_heads=3), img_size=64, patch_size=8,
+    backbone=dict(arch=dict(_delete_=True, embed_dims=embed_dims, num_layers=6, num_heads=4), img_size=64, patch_size=8,
                   out_indices=[1, 3, 4, 5], drop_path_rate=0.0),
     neck=[
         # patch 8: scales (2, 1, 0.5, 0.25) give the strides 4-32 that the anchors and RoI extractors assume

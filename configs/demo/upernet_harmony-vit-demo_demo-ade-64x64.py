@@ -1,14 +1,14 @@
-# Demo twin of benchmarks/mmseg/upernet_harmony-vits16_8xb2-160k_ade20k-512x512.py: the demo ViT (192-d, 6 blocks,
+# Demo twin of benchmarks/mmseg/upernet_harmony-vits16_8xb2-160k_ade20k-512x512.py: the demo ViT (128-d, 6 blocks,
 # patch 8) in UperNet on the demo segmentation set (same ADE20K layout), 64 px crops, 400 iterations (~3 min on
 # 2 CPU cores).
 # Needs a backbone: --cfg-options model.backbone.init_cfg.checkpoint=PATH [model.backbone.init_cfg.prefix=...].
 _base_ = '../benchmarks/mmseg/upernet_harmony-vits16_8xb2-160k_ade20k-512x512.py'
 crop_size = (64, 64)
-embed_dims = 192
+embed_dims = 128
 norm_cfg = dict(type='BN', requires_grad=True)
 model = dict(
     data_preprocessor=dict(size=crop_size),
-    backbone=dict(arch=dict(_delete_=True, embed_dims=embed_dims, num_layers=6, num_heads=3), img_size=64, patch_size=8,
+    backbone=dict(arch=dict(_delete_=True, embed_dims=embed_dims, num_layers=6, num_heads=4), img_size=64, patch_size=8,
                   out_indices=[1, 3, 4, 5], drop_path_rate=0.0),
     neck=dict(embed_dims=embed_dims, scales=(2, 1, 0.5, 0.25), norm='BN'),  # patch 8: strides 4-32 as for patch 16
     decode_head=dict(in_channels=[embed_dims] * 4, channels=128, num_classes=11, norm_cfg=norm_cfg),

@@ -1,4 +1,4 @@
-# Demo twin of benchmarks/mmpretrain/vits16_finetune_in1k.py: a small HarmonyViT (192-d, 6 blocks, patch 8) on the
+# Demo twin of benchmarks/mmpretrain/vits16_finetune_in1k.py: the demo HarmonyViT (128-d, 6 blocks, patch 8) on the
 # demo classification set (10 shapes) at 64 px, 10 epochs, without mixup/cutmix (400 images); ~1 min on 2 CPU
 # cores (from scratch, a ViT stays near chance on 400 images: pre-trained weights are what make it work).
 # Fine-tune with --cfg-options model.backbone.init_cfg.checkpoint=PATH, or train from scratch with
@@ -6,8 +6,8 @@
 _base_ = '../benchmarks/mmpretrain/vits16_finetune_in1k.py'
 data_root = 'data/demo/classification'
 model = dict(
-    backbone=dict(arch=dict(_delete_=True, embed_dims=192, num_layers=6, num_heads=3), img_size=64, patch_size=8),
-    head=dict(num_classes=10, in_channels=192),
+    backbone=dict(arch=dict(_delete_=True, embed_dims=128, num_layers=6, num_heads=4), img_size=64, patch_size=8),
+    head=dict(num_classes=10, in_channels=128),
     train_cfg=dict(_delete_=True, augments=None))
 data_preprocessor = dict(num_classes=10)
 train_pipeline = [

@@ -1,5 +1,5 @@
 """Models: the Harmony algorithm, the HarmonyViT backbone, the text tower, heads, losses, necks."""
-from .algorithms import Harmony, PretrainingDataPreprocessor
+from .algorithms import Harmony, HarmonyDistributedDataParallel, PretrainingDataPreprocessor
 from .backbones import HarmonyViT
 from .heads import MAEDecoder, MLMDecoder, ProjectionHead
 from .losses import (IBOTLoss, MaskedLanguageModelingLoss, MaskedPixelLoss, SoftCLIPLoss,
@@ -8,7 +8,7 @@ from .necks import SimpleFeaturePyramid, ViTFeaturePyramid
 from .text import CaptionTokenizer, HarmonyTextEncoder
 
 __all__ = [
-    'CaptionTokenizer', 'Harmony', 'HarmonyTextEncoder', 'HarmonyViT', 'IBOTLoss', 'MAEDecoder', 'MLMDecoder',
+    'CaptionTokenizer', 'Harmony', 'HarmonyDistributedDataParallel', 'HarmonyTextEncoder', 'HarmonyViT', 'IBOTLoss', 'MAEDecoder', 'MLMDecoder',
     'MaskedLanguageModelingLoss', 'MaskedPixelLoss', 'PretrainingDataPreprocessor', 'ProjectionHead',
     'SimpleFeaturePyramid', 'SoftCLIPLoss', 'TextDistillationLoss', 'ViTFeaturePyramid'
 ]

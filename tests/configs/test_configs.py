@@ -77,3 +77,11 @@ def test_detector_pyramid_strides_match_anchors_and_roi_extractors(config):
     extractor = model.roi_head.bbox_roi_extractor
     extractor = extractor[0] if isinstance(extractor, torch.nn.ModuleList) else extractor
     assert strides[:len(extractor.featmap_strides)] == list(extractor.featmap_strides)
+
+
+@pytest.mark.parametrize('config', sorted(DEMO_TWINS))
+def test_demo_twins_take_the_demo_pretraining_backbone(config):
+    pretrain = Config.fromfile(REPO / 'configs/demo/harmony_vit-demo_demo-pretrain.py').model.backbone
+    backbone = Config.fromfile(REPO / config).model.backbone
+    for key in ('arch', 'patch_size', 'img_size'):
+        assert backbone[key] == pretrain[key], key

@@ -3,7 +3,7 @@ import pytest
 import torch
 
 from harmony.datasets import Img2DatasetFolder
-from harmony.datasets.transforms import PatchShuffle, TokenizeCaption, blockwise_mask
+from harmony.datasets.transforms import MultiCrop, PatchShuffle, TokenizeCaption, blockwise_mask
 from harmony.models import CaptionTokenizer
 
 
@@ -43,3 +43,11 @@ def test_pairs_are_made_by_key_and_captionless_images_are_skipped(tmp_path, demo
         assert info['caption'] == (root / info['img_path'].split('/')[-2] / f"{info['key']}.txt").read_text().strip()
     with pytest.raises(FileNotFoundError, match='does not exist'):
         Img2DatasetFolder(str(tmp_path / 'missing'))
+
+
+@pytest.mark.parametrize('size', [224, 64])
+def test_blur_is_dinos_relative_to_the_crop_size(size):
+    sigmas = [t.transforms[0].sigma for view in MultiCrop(global_size=size).global_views for t in view.transforms
+              if hasattr(t, 'transforms') and hasattr(t.transforms[0], 'sigma')]
+    assert len(sigmas) == 2
+    assert sigmas and all(s == pytest.approx([0.1 * size / 224, 2.0 * size / 224]) for s in sigmas)

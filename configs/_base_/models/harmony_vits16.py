@@ -14,4 +14,8 @@ model = dict(
     mae_loss=dict(norm_pix=True),
     text_dist_loss=dict(student_temperature=0.1, center_momentum=0.9),
     mae_ratio=0.75,
+    # True: back-propagate each loss group right after its forward (same gradients, lower peak memory).
+    sequential_backward=False,
 )
+# DDP wrapper that knows the sequential-backward step (a plain DDP step otherwise).
+model_wrapper_cfg = dict(type='HarmonyDistributedDataParallel', broadcast_buffers=False)

@@ -7,12 +7,12 @@ from torchvision.transforms import v2
 from harmony.registry import TRANSFORMS
 
 
-def _photometric(blur_probability, solarize_probability=0.0):
+def _photometric(blur_sigma, blur_probability, solarize_probability=0.0):
     return [
         v2.RandomHorizontalFlip(),
         v2.RandomApply([v2.ColorJitter(0.4, 0.4, 0.2, 0.1)], p=0.8),
         v2.RandomGrayscale(p=0.2),
-        v2.RandomApply([v2.GaussianBlur(kernel_size=9, sigma=(0.1, 2.0))], p=blur_probability),
+        v2.RandomApply([v2.GaussianBlur(kernel_size=9, sigma=blur_sigma)], p=blur_probability),
         v2.RandomSolarize(threshold=128, p=solarize_probability),
     ]
 
@@ -24,17 +24,22 @@ class MultiCrop(BaseTransform):
     Global views: scale (0.32, 1.0), colour jitter, grey, blur (p 1.0 on the first, 0.1 on the second) and
     solarisation on the second (p 0.2). Local views: scale (0.05, 0.32), blur p 0.5. Normalisation is left to
     the model's data preprocessor (on the device).
+
+    The blur sigma range (0.1, 2.0) is DINO's for 224-px global crops; it scales with `global_size` so that a
+    smaller twin (64 px) blurs its crops as much relative to their size, not 3.5 times more.
     """
 
     def __init__(self, global_size=224, local_size=96, num_local=8, global_scale=(0.32, 1.0),
                  local_scale=(0.05, 0.32)):
         crop = dict(interpolation=v2.InterpolationMode.BICUBIC, antialias=True)
+        sigma = (0.1 * global_size / 224, 2.0 * global_size / 224)
         self.global_views = [
-            v2.Compose([v2.RandomResizedCrop(global_size, scale=global_scale, **crop), *_photometric(1.0)]),
-            v2.Compose([v2.RandomResizedCrop(global_size, scale=global_scale, **crop), *_photometric(0.1, 0.2)]),
+            v2.Compose([v2.RandomResizedCrop(global_size, scale=global_scale, **crop), *_photometric(sigma, 1.0)]),
+            v2.Compose([v2.RandomResizedCrop(global_size, scale=global_scale, **crop),
+                        *_photometric(sigma, 0.1, 0.2)]),
         ]
         self.local_view = v2.Compose([v2.RandomResizedCrop(local_size, scale=local_scale, **crop),
-                                      *_photometric(0.5)])
+                                      *_photometric(sigma, 0.5)])
         self.num_local = num_local
 
     def transform(self, results):

@@ -1,4 +1,6 @@
 from .data_preprocessor import PretrainingDataPreprocessor
-from .harmony import OBJECTIVES, Harmony
+from .harmony import LOSS_GROUPS, OBJECTIVES, Harmony
+from .sequential_backward import HarmonyDistributedDataParallel, sequential_train_step
 
-__all__ = ['OBJECTIVES', 'Harmony', 'PretrainingDataPreprocessor']
+__all__ = ['LOSS_GROUPS', 'OBJECTIVES', 'Harmony', 'HarmonyDistributedDataParallel', 'PretrainingDataPreprocessor',
+           'sequential_train_step']

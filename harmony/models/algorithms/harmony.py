@@ -12,8 +12,13 @@ from ..heads import MAEDecoder, MLMDecoder, ProjectionHead
 from ..losses import IBOTLoss, MaskedLanguageModelingLoss, MaskedPixelLoss, SoftCLIPLoss, TextDistillationLoss
 from ..text import HarmonyTextEncoder
 from ..utils import ema_update
+from .sequential_backward import sequential_train_step
 
 OBJECTIVES = ('clip', 'ibot', 'mae', 'mlm', 'text_dist')
+LOSS_NAMES = {'clip': ('loss_clip',), 'ibot': ('loss_ibot_cls', 'loss_ibot_patch'), 'mae': ('loss_mae',),
+              'mlm': ('loss_mlm',), 'text_dist': ('loss_text_dist',)}
+# Objectives that share one student forward, in computation order (the unit of `sequential_backward`).
+LOSS_GROUPS = {'ibot': ('ibot',), 'clip': ('clip',), 'mae': ('mae',), 'text': ('mlm', 'text_dist')}
 
 
 @MODELS.register_module()
@@ -28,28 +33,31 @@ class Harmony(BaseModel):
     (called by `HarmonyScheduleHook`, which also sets `hard_weight`, the teacher temperatures and
     `freeze_last_layer`).
 
-    Each teacher runs once per step and feeds every objective that needs it. Losses are returned separately
-    (``loss_clip``, ``loss_ibot_cls``, ``loss_ibot_patch``, ``loss_mae``, ``loss_mlm``, ``loss_text_dist``), with
-    log-only ``logit_scale``, ``hard_weight`` and ``teacher_temp``.
+    Each teacher runs once per step (`teacher_outputs`) and feeds every objective that needs it. Losses are
+    returned separately (``loss_clip``, ``loss_ibot_cls``, ``loss_ibot_patch``, ``loss_mae``, ``loss_mlm``,
+    ``loss_text_dist``), with log-only ``logit_scale``, ``hard_weight`` and ``teacher_temp``.
 
     Args:
         backbone: HarmonyViT kwargs (built directly, so the model works inside any default scope).
-        text_encoder: HarmonyTextEncoder kwargs.
+        text_encoder: HarmonyTextEncoder kwargs (its ``embed_dim`` is the CLIP embedding size).
         objectives: which objectives to train.
         soft_clip: soft CLIP targets from the EMA teacher (False: plain CLIP hard targets, no teacher for CLIP).
-        embed_dim: CLIP embedding size.
         ibot_head, text_dist_head: ProjectionHead kwargs (in_dims filled in); mae_decoder, mlm_decoder: kwargs.
         clip_loss, ibot_loss, mae_loss, text_dist_loss: kwargs of the loss modules.
         loss_weights: multiplier per loss name (default 1).
         mae_ratio: share of patches MAE drops (the pipeline's PatchShuffle gives the random order).
         init_logit_scale, max_logit_scale: CLIP temperature init log(1/0.07), clamp log(100).
+        sequential_backward: back-propagate each loss group (`loss_groups`) right after its forward, freeing its
+            activations before the next group runs (DDP gradient sync only on the last): the same gradients as
+            one backward of the summed loss, with the peak memory of the largest group instead of all of them.
+            Distributed runs need ``model_wrapper_cfg=dict(type='HarmonyDistributedDataParallel')``.
     """
 
-    def __init__(self, backbone, text_encoder=None, objectives=OBJECTIVES, soft_clip=True, embed_dim=512,
+    def __init__(self, backbone, text_encoder=None, objectives=OBJECTIVES, soft_clip=True,
                  ibot_head=None, mae_decoder=None, mlm_decoder=None, text_dist_head=None, clip_loss=None,
                  ibot_loss=None, mae_loss=None, text_dist_loss=None, loss_weights=None,
                  mae_ratio=0.75, init_logit_scale=math.log(1 / 0.07), max_logit_scale=math.log(100),
-                 data_preprocessor=None, init_cfg=None):
+                 sequential_backward=False, data_preprocessor=None, init_cfg=None):
         super().__init__(data_preprocessor=data_preprocessor or dict(type='harmony.PretrainingDataPreprocessor'),
                          init_cfg=init_cfg)
         unknown = set(objectives) - set(OBJECTIVES)
@@ -59,6 +67,12 @@ class Harmony(BaseModel):
         self.objectives = tuple(o for o in OBJECTIVES if o in objectives)
         self.soft_clip = soft_clip and 'clip' in self.objectives
         self.loss_weights = dict(loss_weights or {})
+        computed = [name for objective in self.objectives for name in LOSS_NAMES[objective]]
+        unknown_weights = set(self.loss_weights) - set(computed)
+        if unknown_weights:
+            raise KeyError(f'loss_weights names {sorted(unknown_weights)}, which this model does not compute '
+                           f'(it computes {computed})')
+        self.sequential_backward = sequential_backward
         self.max_logit_scale, self.mae_ratio = max_logit_scale, mae_ratio
         uses_text = bool({'clip', 'mlm', 'text_dist'} & set(self.objectives))
         if uses_text and text_encoder is None:
@@ -141,73 +155,97 @@ class Harmony(BaseModel):
         return self
 
     # ---------------------------------------------------------------- forward
-    def forward(self, inputs, data_samples=None, mode='loss'):
+    @property
+    def loss_groups(self):
+        """The objective groups in computation order; each has its own student forward (see `loss`)."""
+        return tuple(group for group, objectives in LOSS_GROUPS.items() if set(objectives) & set(self.objectives))
+
+    def forward(self, inputs, data_samples=None, mode='loss', teacher_outputs=None, groups=None):
         if mode != 'loss':
             raise ValueError(f"Harmony pre-training supports mode='loss' only, got {mode!r}; evaluate exported "
                              'backbones with the downstream configs')
-        return self.loss(inputs)
+        return self.loss(inputs, teacher_outputs, groups)
 
-    def loss(self, inputs):
-        """inputs from PretrainingDataPreprocessor -> dict of weighted losses and log-only scalars."""
+    def train_step(self, data, optim_wrapper):
+        """One optimisation step: a single backward, or one backward per loss group with `sequential_backward`."""
+        if self.sequential_backward:
+            return sequential_train_step(self, self, data, optim_wrapper)
+        return super().train_step(data, optim_wrapper)
+
+    @torch.no_grad()
+    def teacher_outputs(self, inputs):
+        """Every teacher runs once per step; the result feeds all objectives that need it.
+
+        Returns a dict with, as applicable: ``ibot_cls`` [2B, K] and ``ibot_patch`` [2B, N, K] (iBOT head on the
+        global crops), ``clip_image`` / ``clip_text`` [B, D] (normalised soft-CLIP features), ``text_dist``
+        [B, L, K'] (text-distillation head on the unmasked captions).
+        """
+        out = {}
+        if 'backbone' in self.teacher:
+            tokens = self.teacher['backbone'].forward_tokens(inputs['global_crops'])  # [2B, 1+N, C]
+        if 'text_encoder' in self.teacher:
+            text, text_tokens = self.teacher['text_encoder'](inputs['text'])  # [B, D], [B, L, width]
+        if 'ibot_head' in self.teacher:
+            out['ibot_cls'] = self.teacher['ibot_head'](tokens[:, 0])
+            out['ibot_patch'] = self.teacher['ibot_head'](tokens[:, 1:])
+        if 'image_projection' in self.teacher:
+            batch = inputs['text'].shape[0]
+            out['clip_image'] = F.normalize(self.teacher['image_projection'](tokens[:batch, 0]), dim=-1)
+            out['clip_text'] = F.normalize(text, dim=-1)
+        if 'text_dist_head' in self.teacher:
+            out['text_dist'] = self.teacher['text_dist_head'](text_tokens)
+        return out
+
+    def loss(self, inputs, teacher_outputs=None, groups=None):
+        """inputs from PretrainingDataPreprocessor -> dict of weighted losses and log-only scalars.
+
+        Args:
+            teacher_outputs: from `teacher_outputs` (computed here when None).
+            groups: the loss groups to compute (default: all of `loss_groups`).
+        """
+        if teacher_outputs is None:
+            teacher_outputs = self.teacher_outputs(inputs)
         losses = {}
-        crops = inputs['global_crops']  # [2B, 3, H, W], view-major
-        batch = crops.shape[0] // 2
-        with torch.no_grad():
-            if 'backbone' in self.teacher:
-                teacher_tokens = self.teacher['backbone'].forward_tokens(crops)  # [2B, 1+N, C]
-            if 'text_encoder' in self.teacher:
-                teacher_text, teacher_text_tokens = self.teacher['text_encoder'](inputs['text'])
-        if 'ibot' in self.objectives:
-            losses.update(self._ibot(inputs, crops, teacher_tokens))
-        if 'clip' in self.objectives:
-            teacher_features = None
-            if self.soft_clip:
-                with torch.no_grad():
-                    teacher_image = self.teacher['image_projection'](teacher_tokens[:batch, 0])
-                    teacher_features = (F.normalize(teacher_image, dim=-1), F.normalize(teacher_text, dim=-1))
-            losses.update(self._clip(inputs, crops[:batch], teacher_features))
-        if 'mae' in self.objectives:
-            losses['loss_mae'] = self._mae(inputs, crops)
-        if 'mlm' in self.objectives or 'text_dist' in self.objectives:
-            losses.update(self._masked_text(inputs, teacher_text_tokens if 'text_dist' in self.objectives else None))
+        for group in groups or self.loss_groups:
+            losses.update(getattr(self, f'_{group}')(inputs, teacher_outputs))
         for name, weight in self.loss_weights.items():
-            if name not in losses:
-                raise KeyError(f'loss_weights names {name!r}, which this model does not compute ({sorted(losses)})')
-            losses[name] = losses[name] * weight
+            if name in losses:
+                losses[name] = losses[name] * weight
         if 'ibot' in self.objectives or 'text_dist' in self.objectives:
             losses['teacher_temp'] = torch.tensor(self.teacher_patch_temperature)
         return losses
 
-    def _ibot(self, inputs, crops, teacher_tokens):
+    def _ibot(self, inputs, teacher):
+        crops = inputs['global_crops']  # [2B, 3, H, W]
         tokens = self.backbone.forward_tokens(crops, inputs['ibot_masks'])  # [2B, 1+N, C]
         cls_tokens = [tokens[:, 0]]
         if 'local_crops' in inputs:
             cls_tokens.append(self.backbone.forward_tokens(inputs['local_crops'])[:, 0])
         student_cls = self.ibot_head(torch.cat(cls_tokens))
         student_patch = self.ibot_head(tokens[:, 1:])
-        with torch.no_grad():
-            teacher_cls = self.teacher['ibot_head'](teacher_tokens[:, 0])
-            teacher_patch = self.teacher['ibot_head'](teacher_tokens[:, 1:])
-        return self.ibot_loss(student_cls, student_patch, teacher_cls, teacher_patch, inputs['ibot_masks'],
-                              self.teacher_temperature, self.teacher_patch_temperature)
+        return self.ibot_loss(student_cls, student_patch, teacher['ibot_cls'], teacher['ibot_patch'],
+                              inputs['ibot_masks'], self.teacher_temperature, self.teacher_patch_temperature)
 
-    def _clip(self, inputs, first_crops, teacher_features):
-        image = F.normalize(self.image_projection(self.backbone.forward_tokens(first_crops)[:, 0]), dim=-1)
+    def _clip(self, inputs, teacher):
+        batch = inputs['text'].shape[0]
+        tokens = self.backbone.forward_tokens(inputs['global_crops'][:batch])  # first global crop: [B, 1+N, C]
+        image = F.normalize(self.image_projection(tokens[:, 0]), dim=-1)
         text = F.normalize(self.text_encoder(inputs['text'])[0], dim=-1)
         scale = self.logit_scale.clamp(max=self.max_logit_scale).exp()
         hard_weight = self.hard_weight if self.soft_clip else 1.0
-        loss = self.clip_loss(image, text, scale, hard_weight, *(teacher_features or (None, None)))
+        loss = self.clip_loss(image, text, scale, hard_weight, teacher.get('clip_image'), teacher.get('clip_text'))
         return dict(loss_clip=loss, logit_scale=scale.detach(), hard_weight=torch.tensor(hard_weight))
 
-    def _mae(self, inputs, crops):
+    def _mae(self, inputs, teacher):
+        crops = inputs['global_crops']
         shuffle, restore = inputs['mae_shuffle'], inputs['mae_restore']  # [2B, N]
         num_keep = int(round(shuffle.shape[1] * (1 - self.mae_ratio)))
         visible = self.backbone.forward_visible(crops, shuffle[:, :num_keep])
         grid = (crops.shape[-2] // self.backbone.patch_size, crops.shape[-1] // self.backbone.patch_size)
         pred = self.mae_decoder(visible, restore, grid)
-        return self.mae_loss(pred, crops, restore >= num_keep)
+        return dict(loss_mae=self.mae_loss(pred, crops, restore >= num_keep))
 
-    def _masked_text(self, inputs, teacher_text_tokens):
+    def _text(self, inputs, teacher):
         losses = {}
         _, tokens = self.text_encoder(inputs['masked_text'])  # [B, L, width]
         valid = inputs['text'] != 0
@@ -215,8 +253,7 @@ class Harmony(BaseModel):
             logits = self.mlm_decoder(tokens, inputs['mlm_mask'], valid)
             losses['loss_mlm'] = self.mlm_loss(logits, inputs['text'], inputs['mlm_mask'])
         if 'text_dist' in self.objectives:
-            with torch.no_grad():
-                teacher = self.teacher['text_dist_head'](teacher_text_tokens)
             losses['loss_text_dist'] = self.text_dist_loss(
-                self.text_dist_head(tokens), teacher, inputs['mlm_mask'], valid, self.teacher_patch_temperature)
+                self.text_dist_head(tokens), teacher['text_dist'], inputs['mlm_mask'], valid,
+                self.teacher_patch_temperature)
         return losses

@@ -78,6 +78,24 @@ def test_each_objective_sends_gradient_only_where_it_should(loss_name, reached, 
     assert all(p.grad is None for p in model.teacher.parameters())
 
 
+def test_training_lowers_every_loss(batch):
+    """Against fixed targets (teachers and centres frozen, one batch), every objective's gradient lowers it."""
+    model = _model(backbone=dict(TINY['backbone'], drop_path_rate=0.0), ibot_loss=dict(center_momentum=1.0),
+                   text_dist_loss=dict(center_momentum=1.0))
+    data = model.data_preprocessor(batch, True)
+    optimizer = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=1e-3)
+    history = []
+    for _ in range(30):
+        losses = {k: v for k, v in model(**data).items() if k.startswith('loss')}
+        optimizer.zero_grad()
+        sum(losses.values()).backward()
+        optimizer.step()
+        history.append({k: float(v) for k, v in losses.items()})
+    assert sorted(history[0]) == sorted(name for names in LOSSES.values() for name in names)
+    for name in history[0]:
+        assert history[-1][name] < 0.9 * history[0][name], (name, history[0][name], history[-1][name])
+
+
 def test_teacher_starts_as_the_student_and_follows_the_ema(batch):
     model = _model()
     for name, teacher in model.teacher.items():
