@@ -7,6 +7,8 @@ default_hooks = dict(
     param_scheduler=dict(type='ParamSchedulerHook'),
     checkpoint=dict(type='CheckpointHook', interval=1, max_keep_ckpts=3),
     sampler_seed=dict(type='DistSamplerSeedHook'),
+    # Epoch of the web shards; a run resumed mid-epoch skips what the ResumableSampler already gave out.
+    data_position=dict(type='DataPositionHook'),
 )
 # Teacher momentum, hard-label weight, teacher temperatures, weight decay, frozen iBOT last layer.
 custom_hooks = [dict(type='HarmonyScheduleHook')]

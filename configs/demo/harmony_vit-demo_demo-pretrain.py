@@ -4,7 +4,7 @@
 # The paper-scale twin is configs/harmony/vits16_cc3m.py.
 _base_ = [
     '../_base_/models/harmony_vits16.py',
-    '../_base_/datasets/cc3m.py',
+    '../_base_/datasets/cc3m_files.py',
     '../_base_/schedules/harmony_adamw_25e.py',
     '../_base_/default_runtime.py',
 ]
@@ -19,7 +19,6 @@ model = dict(
     mae_decoder=dict(dims=128, depth=1, num_heads=4),
     mlm_decoder=dict(depth=1, num_heads=4))
 train_pipeline = [
-    dict(type='LoadImageRGB'),
     dict(type='MultiCrop', global_size=64, local_size=32, num_local=4),
     dict(type='BlockwiseMasks', patch_size=patch_size, ratio_range=(0.1, 0.5), mask_probability=0.5),
     dict(type='PatchShuffle', patch_size=patch_size),
@@ -27,7 +26,7 @@ train_pipeline = [
     dict(type='PackPretrainingInputs'),
 ]
 train_dataloader = dict(batch_size=32, num_workers=2, pin_memory=False,
-                        dataset=dict(data_root=data_root, pipeline=train_pipeline))
+                        dataset=dict(data_root=data_root, index_file=None, pipeline=train_pipeline))
 auto_scale_lr = dict(enable=False)
 optim_wrapper = dict(optimizer=dict(lr=1e-3))
 max_epochs = 2

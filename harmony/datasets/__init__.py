@@ -1,9 +1,13 @@
 """Datasets: image-text pre-training data and its transforms, the demo world and the demo downstream sets."""
+from .bad_samples import REASONS, BadSample, BadSampleLog, TooManyBadSamples
 from .demo_coco import DemoCocoDataset
 from .demo_seg import DemoSegDataset
-from .image_text_folder import Img2DatasetFolder
-from .transforms import (BlockwiseMasks, LoadImageRGB, MultiCrop, PackPretrainingInputs, PatchShuffle,
-                         TokenizeCaption)
+from .image_text import (DatasetReport, ImageTextCsv, ImageTextDataset, ImageTextShards, Img2DatasetFolder,
+                         build_folder_index)
+from .resumable_sampler import ResumableSampler
+from .transforms import BlockwiseMasks, MultiCrop, PackPretrainingInputs, PatchShuffle, TokenizeCaption
 
-__all__ = ['BlockwiseMasks', 'DemoCocoDataset', 'DemoSegDataset', 'Img2DatasetFolder', 'LoadImageRGB', 'MultiCrop',
-           'PackPretrainingInputs', 'PatchShuffle', 'TokenizeCaption']
+__all__ = ['REASONS', 'BadSample', 'BadSampleLog', 'BlockwiseMasks', 'DatasetReport', 'DemoCocoDataset',
+           'DemoSegDataset', 'ImageTextCsv', 'ImageTextDataset', 'ImageTextShards', 'Img2DatasetFolder', 'MultiCrop',
+           'PackPretrainingInputs', 'PatchShuffle', 'ResumableSampler', 'TokenizeCaption', 'TooManyBadSamples',
+           'build_folder_index']

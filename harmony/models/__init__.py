@@ -1,5 +1,6 @@
 """Models: the Harmony algorithm, the HarmonyViT backbone, the text tower, heads, losses, necks."""
-from .algorithms import Harmony, HarmonyDistributedDataParallel, PretrainingDataPreprocessor
+from .algorithms import (Harmony, HarmonyDistributedDataParallel,
+                         PretrainingDataPreprocessor)
 from .backbones import HarmonyViT
 from .heads import MAEDecoder, MLMDecoder, ProjectionHead
 from .losses import (IBOTLoss, MaskedLanguageModelingLoss, MaskedPixelLoss, SoftCLIPLoss,

@@ -5,7 +5,6 @@ import tarfile
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 from harmony.datasets.demo import CLASS_NAMES, SEG_CLASSES, SHAPES, generate_demo_data, is_complete
 

@@ -1,9 +1,10 @@
-# CC3M image-text pairs in img2dataset's "files" layout (data/cc3m/<shard>/<key>.jpg + .txt), multi-crop DINO
-# augmentation, iBOT blockwise masks, MAE patch order and tokenised captions with MLM masks, made in the workers.
+# CC3M image-text pairs as WebDataset tar shards, as img2dataset writes them (data/cc3m/00000.tar ...; see
+# tools/data/README.md), multi-crop DINO augmentation, iBOT blockwise masks, MAE patch order and tokenised captions
+# with MLM masks, all made in the data workers. Variants: cc3m_files.py (img2dataset "files" folders), cc3m_csv.py
+# (a TSV of paths and captions).
 data_root = 'data/cc3m'
 patch_size = 16
 train_pipeline = [
-    dict(type='LoadImageRGB'),
     dict(type='MultiCrop', global_size=224, local_size=96, num_local=8),
     dict(type='BlockwiseMasks', patch_size=patch_size, ratio_range=(0.1, 0.5), mask_probability=0.5),
     dict(type='PatchShuffle', patch_size=patch_size),
@@ -16,7 +17,13 @@ train_dataloader = dict(
     persistent_workers=True,
     pin_memory=True,
     drop_last=True,
-    sampler=dict(type='DefaultSampler', shuffle=True),
+    sampler=None,  # the shards are split over ranks and workers by the dataset itself
     collate_fn=dict(type='default_collate'),
-    dataset=dict(type='Img2DatasetFolder', data_root=data_root, pipeline=train_pipeline),
+    dataset=dict(
+        type='ImageTextShards',
+        data_root=data_root,
+        shards='{00000..00331}.tar',  # img2dataset's default of 10,000 URLs per shard over CC3M's 3.3 M URLs
+        num_samples=2_900_000,  # set to the successes img2dataset reports for your download
+        shuffle_buffer=5000,
+        pipeline=train_pipeline),
 )

@@ -1,7 +1,6 @@
 """DINO's multi-crop augmentation: two global views and several local views of one image."""
 import torch
 from mmcv.transforms import BaseTransform
-from PIL import Image
 from torchvision.transforms import v2
 
 from harmony.registry import TRANSFORMS
@@ -47,14 +46,4 @@ class MultiCrop(BaseTransform):
         results['global_crops'] = torch.stack([view(image) for view in self.global_views])
         if self.num_local:
             results['local_crops'] = torch.stack([self.local_view(image) for _ in range(self.num_local)])
-        return results
-
-
-@TRANSFORMS.register_module()
-class LoadImageRGB(BaseTransform):
-    """`img_path` -> `img` as a PIL RGB image."""
-
-    def transform(self, results):
-        with Image.open(results['img_path']) as image:
-            results['img'] = image.convert('RGB')
         return results

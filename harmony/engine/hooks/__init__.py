@@ -1,3 +1,4 @@
+from .data_position_hook import DataPositionHook
 from .harmony_schedule_hook import HarmonyScheduleHook
 
-__all__ = ['HarmonyScheduleHook']
+__all__ = ['DataPositionHook', 'HarmonyScheduleHook']

@@ -9,7 +9,6 @@ Accepted files:
 import os.path as osp
 from collections import Counter
 
-import torch
 from mmengine.logging import print_log
 from mmengine.runner.checkpoint import CheckpointLoader
 

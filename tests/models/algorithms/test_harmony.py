@@ -1,6 +1,4 @@
 """The Harmony algorithm on tiny towers: objectives and ablations, gradient routing, EMA teachers, schedules."""
-from pathlib import Path
-
 import pytest
 import torch
 from mmengine.config import Config
@@ -26,7 +24,7 @@ ABLATIONS = sorted((REPO / 'configs' / 'harmony' / 'ablations').glob('*.py'))
 
 @pytest.fixture(scope='module')
 def batch(demo_data):
-    pipeline = [dict(type='LoadImageRGB'), dict(type='MultiCrop', global_size=32, local_size=16, num_local=2),
+    pipeline = [dict(type='MultiCrop', global_size=32, local_size=16, num_local=2),
                 dict(type='BlockwiseMasks', patch_size=8, mask_probability=1.0),
                 dict(type='PatchShuffle', patch_size=8), dict(type='TokenizeCaption'),
                 dict(type='PackPretrainingInputs')]

@@ -13,7 +13,7 @@ from harmony.datasets import Img2DatasetFolder
 from harmony.models import Harmony, HarmonyDistributedDataParallel
 from tests.models.algorithms.test_harmony import TINY
 
-PIPELINE = [dict(type='LoadImageRGB'), dict(type='MultiCrop', global_size=32, local_size=16, num_local=2),
+PIPELINE = [dict(type='MultiCrop', global_size=32, local_size=16, num_local=2),
             dict(type='BlockwiseMasks', patch_size=8, mask_probability=1.0), dict(type='PatchShuffle', patch_size=8),
             dict(type='TokenizeCaption'), dict(type='PackPretrainingInputs')]
 
