@@ -64,3 +64,13 @@ def test_sequential_backward_trains_under_dist_train(demo_data, tmp_path):
     records = _records(tmp_path)
     assert sorted(records) == list(range(1, 7))
     assert all(name in records[6] for name in ('loss_clip', 'loss_ibot_patch', 'loss_mae', 'loss_text_dist'))
+
+
+def test_resumed_mid_epoch_the_run_continues_the_epoch(demo_data, tmp_path):
+    every_3 = ['default_hooks.checkpoint.interval=3', 'default_hooks.checkpoint.by_epoch=False',
+               'default_hooks.checkpoint.max_keep_ckpts=2']
+    run_tool('tools/train.py', CONFIG, '--work-dir', tmp_path, *_options(demo_data, 1), *every_3)
+    (tmp_path / 'last_checkpoint').write_text(str(tmp_path / 'iter_3.pth'))
+    result = run_tool('tools/train.py', CONFIG, '--work-dir', tmp_path, '--resume', *_options(demo_data, 1), *every_3)
+    assert 'resumed mid-epoch: epoch 1 continues after its first 3 batches' in result.stdout
+    assert sorted(_records(tmp_path)) == [4, 5, 6]

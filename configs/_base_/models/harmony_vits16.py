@@ -17,5 +17,6 @@ model = dict(
     # True: back-propagate each loss group right after its forward (same gradients, lower peak memory).
     sequential_backward=False,
 )
-# DDP wrapper that knows the sequential-backward step (a plain DDP step otherwise).
-model_wrapper_cfg = dict(type='HarmonyDistributedDataParallel', broadcast_buffers=False)
+# DDP wrapper that knows the sequential-backward step (a plain DDP step otherwise). The Runner looks wrapper types
+# up in mmengine's root registry: the scope prefix is needed.
+model_wrapper_cfg = dict(type='harmony.HarmonyDistributedDataParallel', broadcast_buffers=False)

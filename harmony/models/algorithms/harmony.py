@@ -50,7 +50,7 @@ class Harmony(BaseModel):
         sequential_backward: back-propagate each loss group (`loss_groups`) right after its forward, freeing its
             activations before the next group runs (DDP gradient sync only on the last): the same gradients as
             one backward of the summed loss, with the peak memory of the largest group instead of all of them.
-            Distributed runs need ``model_wrapper_cfg=dict(type='HarmonyDistributedDataParallel')``.
+            Distributed runs need ``model_wrapper_cfg=dict(type='harmony.HarmonyDistributedDataParallel')``.
     """
 
     def __init__(self, backbone, text_encoder=None, objectives=OBJECTIVES, soft_clip=True,
