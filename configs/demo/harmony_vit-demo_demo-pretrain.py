@@ -1,12 +1,14 @@
 # Harmony pre-training on the demo pairs (data/demo/pretrain/files), sized for 2 CPU cores (~1 s per step): the
 # demo ViT (128-d, 6 blocks, 4 heads, patch 8, 64 px; the backbone of the downstream demo twins), a 2-layer text
-# tower of width 128, small heads, 2 global + 4 local crops, batch 32, fp32, 2 epochs (250 steps, ~5 min).
+# tower of width 128, small heads, 2 global + 4 local crops, batch 32, fp32, 2 epochs (250 steps, ~5 min);
+# zero-shot top-1/top-5 on the demo classes after each epoch.
 # The paper-scale twin is configs/harmony/vits16_cc3m.py.
 _base_ = [
     '../_base_/models/harmony_vits16.py',
     '../_base_/datasets/cc3m_files.py',
     '../_base_/schedules/harmony_adamw_25e.py',
     '../_base_/default_runtime.py',
+    '../_base_/datasets/demo_cls_zeroshot.py',
 ]
 data_root = 'data/demo/pretrain/files'
 patch_size = 8
@@ -35,6 +37,7 @@ param_scheduler = [
     dict(type='CosineAnnealingLR', T_max=max_epochs, eta_min=1e-5, by_epoch=True, begin=0, end=max_epochs,
          convert_to_iter_based=True),
 ]
-train_cfg = dict(max_epochs=max_epochs)
-custom_hooks = [dict(type='HarmonyScheduleHook', hard_weight_epochs=1, warmup_teacher_epochs=1)]
+train_cfg = dict(max_epochs=max_epochs, val_interval=1)  # zero-shot on the demo classes (EMA teacher) every epoch
+custom_hooks = [dict(type='HarmonyScheduleHook', hard_weight_epochs=1, warmup_teacher_epochs=1),
+                {{_base_.zero_shot_hook}}]
 default_hooks = dict(logger=dict(interval=10), checkpoint=dict(interval=max_epochs, max_keep_ckpts=1))

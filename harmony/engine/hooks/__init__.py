@@ -1,4 +1,5 @@
 from .data_position_hook import DataPositionHook
 from .harmony_schedule_hook import HarmonyScheduleHook
+from .zero_shot_hook import ZeroShotHook
 
-__all__ = ['DataPositionHook', 'HarmonyScheduleHook']
+__all__ = ['DataPositionHook', 'HarmonyScheduleHook', 'ZeroShotHook']

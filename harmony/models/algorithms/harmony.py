@@ -10,8 +10,9 @@ from harmony.registry import MODELS
 from ..backbones import HarmonyViT
 from ..heads import MAEDecoder, MLMDecoder, ProjectionHead
 from ..losses import IBOTLoss, MaskedLanguageModelingLoss, MaskedPixelLoss, SoftCLIPLoss, TextDistillationLoss
-from ..text import HarmonyTextEncoder
+from ..text import CaptionTokenizer, HarmonyTextEncoder
 from ..utils import ema_update
+from .clip_evaluation import zero_shot_weights
 from .sequential_backward import sequential_train_step
 
 OBJECTIVES = ('clip', 'ibot', 'mae', 'mlm', 'text_dist')
@@ -51,13 +52,15 @@ class Harmony(BaseModel):
             activations before the next group runs (DDP gradient sync only on the last): the same gradients as
             one backward of the summed loss, with the peak memory of the largest group instead of all of them.
             Distributed runs need ``model_wrapper_cfg=dict(type='harmony.HarmonyDistributedDataParallel')``.
+        eval_source: 'teacher' (default) or 'student': the towers that zero-shot and retrieval evaluate (the
+            student's when the teacher has no CLIP towers, i.e. without soft CLIP targets; always logged).
     """
 
     def __init__(self, backbone, text_encoder=None, objectives=OBJECTIVES, soft_clip=True,
                  ibot_head=None, mae_decoder=None, mlm_decoder=None, text_dist_head=None, clip_loss=None,
                  ibot_loss=None, mae_loss=None, text_dist_loss=None, loss_weights=None,
                  mae_ratio=0.75, init_logit_scale=math.log(1 / 0.07), max_logit_scale=math.log(100),
-                 sequential_backward=False, data_preprocessor=None, init_cfg=None):
+                 sequential_backward=False, eval_source='teacher', data_preprocessor=None, init_cfg=None):
         super().__init__(data_preprocessor=data_preprocessor or dict(type='harmony.PretrainingDataPreprocessor'),
                          init_cfg=init_cfg)
         unknown = set(objectives) - set(OBJECTIVES)
@@ -73,6 +76,10 @@ class Harmony(BaseModel):
             raise KeyError(f'loss_weights names {sorted(unknown_weights)}, which this model does not compute '
                            f'(it computes {computed})')
         self.sequential_backward = sequential_backward
+        if eval_source not in ('teacher', 'student'):
+            raise ValueError(f"eval_source must be 'teacher' or 'student', got {eval_source!r}")
+        self.eval_source = eval_source
+        self.zero_shot_classifier = None  # [D, K], set by ZeroShotHook before each evaluation
         self.max_logit_scale, self.mae_ratio = max_logit_scale, mae_ratio
         uses_text = bool({'clip', 'mlm', 'text_dist'} & set(self.objectives))
         if uses_text and text_encoder is None:
@@ -161,10 +168,54 @@ class Harmony(BaseModel):
         return tuple(group for group, objectives in LOSS_GROUPS.items() if set(objectives) & set(self.objectives))
 
     def forward(self, inputs, data_samples=None, mode='loss', teacher_outputs=None, groups=None):
-        if mode != 'loss':
-            raise ValueError(f"Harmony pre-training supports mode='loss' only, got {mode!r}; evaluate exported "
-                             'backbones with the downstream configs')
-        return self.loss(inputs, teacher_outputs, groups)
+        if mode == 'loss':
+            return self.loss(inputs, teacher_outputs, groups)
+        if mode == 'predict':
+            return self.predict(inputs, data_samples)
+        raise ValueError(f"Harmony supports mode='loss' (pre-training) and 'predict' (zero-shot, retrieval), got "
+                         f'{mode!r}')
+
+    # ---------------------------------------------------------------- evaluation
+    def eval_towers(self):
+        """-> (description, backbone, image_projection, text_encoder) that evaluation uses."""
+        if 'clip' not in self.objectives:
+            raise ValueError(f'zero-shot and retrieval need the CLIP towers; this model trains {self.objectives}')
+        if self.eval_source == 'teacher' and 'image_projection' in self.teacher:
+            return ('EMA teacher (teacher.backbone, teacher.image_projection, teacher.text_encoder)',
+                    self.teacher['backbone'], self.teacher['image_projection'], self.teacher['text_encoder'])
+        reason = '' if self.eval_source == 'student' else ', as the teacher has no CLIP towers (soft_clip=False)'
+        return (f'student (backbone, image_projection, text_encoder){reason}', self.backbone, self.image_projection,
+                self.text_encoder)
+
+    @torch.no_grad()
+    def encode_image(self, images):
+        """[B, 3, H, W] normalised -> [B, D] unit-norm embeddings of the evaluated towers."""
+        _, backbone, projection, _ = self.eval_towers()
+        return F.normalize(projection(backbone.forward_tokens(images)[:, 0]), dim=-1)
+
+    @torch.no_grad()
+    def encode_text(self, ids):
+        """[N, L] token ids -> [N, D] unit-norm embeddings of the evaluated towers."""
+        ids = ids[:, :max(int((ids != 0).sum(dim=1).max()), 1)]  # trim the padding (causal tower, EOT pooling)
+        return F.normalize(self.eval_towers()[3](ids)[0], dim=-1)
+
+    def set_zero_shot_classes(self, classnames, templates):
+        """Build and cache the zero-shot classifier [D, K] for this evaluation; returns the towers' description."""
+        description = self.eval_towers()[0]
+        tokenizer = CaptionTokenizer(self.text_encoder.config['context_length'])
+        self.zero_shot_classifier = zero_shot_weights(self.encode_text, tokenizer, classnames, templates,
+                                                      self.logit_scale.device)
+        return description
+
+    def predict(self, images, data_samples):
+        """Zero-shot classification: each data sample gets `pred_score` (softmax of 100 x cosine over classes)."""
+        if self.zero_shot_classifier is None:
+            raise RuntimeError('no zero-shot classifier: add ZeroShotHook to custom_hooks (it builds the class '
+                               'prototypes from the prompts before each evaluation)')
+        scores = (100.0 * self.encode_image(images) @ self.zero_shot_classifier).softmax(dim=-1)  # [B, K]
+        for sample, score in zip(data_samples, scores):
+            sample.set_pred_score(score)
+        return data_samples
 
     def train_step(self, data, optim_wrapper):
         """One optimisation step: a single backward, or one backward per loss group with `sequential_backward`."""

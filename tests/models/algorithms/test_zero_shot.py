@@ -1,0 +1,94 @@
+"""Zero-shot classification with Harmony's CLIP towers: prototypes, scores, towers, class names and prompts."""
+import math
+
+import pytest
+import torch
+import torch.nn.functional as F
+from mmengine.config import Config
+from mmengine.registry import DefaultScope
+from mmpretrain.structures import DataSample
+
+from harmony.models import CaptionTokenizer, Harmony
+from harmony.registry import MODELS
+from harmony.models.algorithms.clip_evaluation import resolve_classnames, resolve_templates
+from tests.conftest import REPO, run_tool
+from tests.models.algorithms.test_harmony import TINY
+
+TEMPLATES = ('a photo of a {}.', 'a drawing of a {}.')
+
+
+def _model(**kwargs):
+    torch.manual_seed(0)
+    model = Harmony(**dict(TINY, **kwargs))
+    model.init_weights()
+    return model.eval()
+
+
+def test_prototypes_are_normalised_means_of_normalised_prompt_embeddings():
+    model = _model()
+    model.set_zero_shot_classes(['circle', 'star', 'heart'], TEMPLATES)
+    tokenizer = CaptionTokenizer()
+    expected = []
+    for name in ['circle', 'star', 'heart']:
+        ids = tokenizer([t.format(name) for t in TEMPLATES])
+        text, _ = model.teacher['text_encoder'](ids)
+        expected.append(F.normalize(F.normalize(text, dim=-1).mean(0), dim=0))
+    torch.testing.assert_close(model.zero_shot_classifier, torch.stack(expected, dim=1), rtol=1e-5, atol=1e-6)
+
+
+def test_scores_are_the_softmax_of_100_times_the_cosine():
+    model = _model()
+    model.set_zero_shot_classes(['circle', 'star'], TEMPLATES)
+    images = torch.randn(3, 3, 32, 32)
+    samples = model(images, [DataSample() for _ in range(3)], mode='predict')
+    cls = model.teacher['backbone'].forward_tokens(images)[:, 0]
+    image = F.normalize(model.teacher['image_projection'](cls), dim=-1)
+    expected = (100 * image @ model.zero_shot_classifier).softmax(-1)
+    torch.testing.assert_close(torch.stack([s.pred_score for s in samples]), expected)
+
+
+@pytest.mark.parametrize('kwargs,towers', [({}, 'EMA teacher'), (dict(eval_source='student'), 'student'),
+                                           (dict(soft_clip=False), 'student (backbone, image_projection, '
+                                            'text_encoder), as the teacher has no CLIP towers')])
+def test_the_evaluated_towers_are_named(kwargs, towers):
+    assert _model(**kwargs).set_zero_shot_classes(['circle'], TEMPLATES).startswith(towers)
+
+
+def test_misuse_fails_clearly():
+    with pytest.raises(RuntimeError, match='add ZeroShotHook'):
+        _model()(torch.randn(1, 3, 32, 32), [DataSample()], mode='predict')
+    with pytest.raises(ValueError, match='need the CLIP towers'):
+        _model(objectives=('mae',)).set_zero_shot_classes(['circle'], TEMPLATES)
+    with pytest.raises(KeyError, match='unknown template set'):
+        resolve_templates('imagenet')
+    with pytest.raises(ValueError, match='3 zero-shot class names for a dataset with 2 classes'):
+        resolve_classnames(['a', 'b', 'c'], ['x', 'y'])
+    assert len(resolve_classnames('imagenet', None)) == 1000 and len(resolve_templates('openai')) == 80
+    assert resolve_classnames(None, ['tree_frog']) == ['tree frog']
+
+
+def test_random_towers_are_near_chance_on_the_demo_classes(demo_data, tmp_path):
+    """tools/test.py on the demo pre-training config (its test split is the zero-shot demo set), random weights."""
+    model_options = ['model.backbone.arch.embed_dims=32', 'model.backbone.arch.num_layers=2',
+                     'model.backbone.arch.num_heads=2', 'model.text_encoder.width=32', 'model.text_encoder.heads=2',
+                     'model.text_encoder.layers=1', 'model.text_encoder.embed_dim=16', 'model.ibot_head.out_dim=64',
+                     'model.ibot_head.hidden_dims=32', 'model.text_dist_head.out_dim=32',
+                     'model.text_dist_head.hidden_dims=32', 'model.mae_decoder.dims=32', 'model.mae_decoder.depth=1',
+                     'model.mae_decoder.num_heads=2', 'model.mlm_decoder.num_heads=2']
+    torch.manual_seed(0)
+    cfg = Config.fromfile(REPO / 'configs/demo/harmony_vit-demo_demo-pretrain.py')
+    cfg.merge_from_dict({o.split('=')[0]: int(o.split('=')[1]) for o in model_options})
+    with DefaultScope.overwrite_default_scope('harmony'):
+        model = MODELS.build(cfg.model)
+    model.init_weights()
+    checkpoint = tmp_path / 'random.pth'
+    torch.save(dict(state_dict=model.state_dict(), meta={}), checkpoint)
+    root = demo_data / 'classification'
+    result = run_tool('tools/test.py', 'configs/demo/harmony_vit-demo_demo-pretrain.py', checkpoint, '--work-dir',
+                      tmp_path, '--cfg-options', *model_options, f'test_dataloader.dataset.data_root={root}',
+                      f'test_dataloader.dataset.classes={root / "classnames.txt"}', 'test_dataloader.num_workers=0')
+    assert 'weights evaluated: EMA teacher' in result.stdout
+    top1 = float(result.stdout.split('"accuracy/top1": ')[1].split(',')[0]) / 100
+    count = len(list((root / 'val').rglob('*.jpg')))
+    chance, spread = 0.1, 3 * math.sqrt(0.1 * 0.9 / count)  # 10 classes; 3 binomial standard deviations
+    assert abs(top1 - chance) < spread, (top1, count)
