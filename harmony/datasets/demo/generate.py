@@ -7,6 +7,7 @@ Layout under `out_dir` (see README "Demo data"):
     classification/{train,val}/<class>/*.jpg        ImageNet class-folder layout, + classnames.txt
     ade/{images,annotations}/{training,validation}  ADE20K layout, label PNGs (0 other, 1 background, 2+ shapes)
     coco/{train2017,val2017}/*.jpg                  COCO layout, + annotations/instances_{train,val}2017.json
+    retrieval/images/*.jpg + captions.json          Karpathy's Flickr30k/COCO caption layout (3 captions/image)
     manifest.json                                   what was generated; written last, marks completion
 
 Each sample is drawn from its own generator seeded by (seed, split, index): a sample does not depend on how
@@ -24,16 +25,19 @@ from mmengine.utils import ProgressBar
 from .captions import describe_scene, noisy_caption
 from .world import SHAPES, polygon_mask, render_scene
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 SIZES = {
-    # pretrain pairs, classification images per class (train, val), segmentation and COCO images (train, val)
-    'tiny': dict(pretrain=48, cls_per_class=(4, 2), seg=(12, 6), coco=(12, 6), samples_per_shard=16),
-    'small': dict(pretrain=600, cls_per_class=(10, 5), seg=(60, 20), coco=(60, 20), samples_per_shard=200),
-    'default': dict(pretrain=4000, cls_per_class=(40, 20), seg=(400, 100), coco=(400, 100),
+    # pretrain pairs, classification images per class (train, val), segmentation and COCO images (train, val),
+    # retrieval images (3 captions each)
+    'tiny': dict(pretrain=48, cls_per_class=(4, 2), seg=(12, 6), coco=(12, 6), retrieval=12, samples_per_shard=16),
+    'small': dict(pretrain=600, cls_per_class=(10, 5), seg=(60, 20), coco=(60, 20), retrieval=50,
+                  samples_per_shard=200),
+    'default': dict(pretrain=4000, cls_per_class=(40, 20), seg=(400, 100), coco=(400, 100), retrieval=200,
                     samples_per_shard=1000),
 }
 SPLIT_IDS = {'pretrain': 0, 'cls_train': 1, 'cls_val': 2, 'seg_train': 3, 'seg_val': 4, 'coco_train': 5,
-             'coco_val': 6}
+             'coco_val': 6, 'retrieval': 7}
+CAPTIONS_PER_IMAGE = 3
 SEG_CLASSES = ('background', ) + SHAPES
 CLASS_NAMES = tuple(sorted(SHAPES))  # classification classes, in folder (label) order
 
@@ -181,6 +185,28 @@ def write_coco(out, seed, counts, image_size):
     return result
 
 
+def write_retrieval(out, seed, count, image_size):
+    """Images with CAPTIONS_PER_IMAGE faithful captions each, in Karpathy's JSON (split 'test'), as Flickr30k and
+    COCO's caption sets come (read by harmony.KarpathyCaptions)."""
+    root = out / 'retrieval'
+    images, sentence_id = [], 0
+    bar = _progress('retrieval images', count)
+    for index in range(count):
+        rng = _rng(seed, 'retrieval', index)
+        scene = render_scene(rng, image_size, _num_objects(rng))
+        filename = f'{index:06d}.jpg'
+        _write_atomic(root / 'images' / filename, _jpeg(scene.image))
+        sentences = [dict(raw=describe_scene(scene, rng), imgid=index, sentid=sentence_id + k)
+                     for k in range(CAPTIONS_PER_IMAGE)]
+        images.append(dict(filename=filename, imgid=index, split='test', sentids=[s['sentid'] for s in sentences],
+                           sentences=sentences))
+        sentence_id += CAPTIONS_PER_IMAGE
+        bar.update()
+    print()
+    _write_atomic(root / 'captions.json', json.dumps(dict(images=images)).encode())
+    return dict(images=count, captions=sentence_id)
+
+
 def requested_manifest(seed, size, image_size, noise_rate):
     return dict(format_version=FORMAT_VERSION, seed=seed, size=size, image_size=image_size, noise_rate=noise_rate)
 
@@ -209,6 +235,7 @@ def generate_demo_data(out_dir, seed=0, size='default', image_size=96, noise_rat
     manifest['classification'] = write_classification(out, seed, plan['cls_per_class'], image_size)
     manifest['ade'] = write_ade(out, seed, plan['seg'], image_size)
     manifest['coco'] = write_coco(out, seed, plan['coco'], image_size)
+    manifest['retrieval'] = write_retrieval(out, seed, plan['retrieval'], image_size)
     manifest.update(classes=list(CLASS_NAMES), seg_classes=list(SEG_CLASSES), coco_classes=list(SHAPES))
     _write_atomic(out / 'manifest.json', json.dumps(manifest, indent=2).encode())
     return manifest

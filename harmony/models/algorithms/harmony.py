@@ -208,13 +208,31 @@ class Harmony(BaseModel):
         return description
 
     def predict(self, images, data_samples):
-        """Zero-shot classification: each data sample gets `pred_score` (softmax of 100 x cosine over classes)."""
+        """Evaluation outputs, set on the data samples:
+
+        - samples with captions (`text`: a list of str; retrieval sets): `image_embedding` [D] and
+          `text_embeddings` [T, D];
+        - otherwise zero-shot classification: `pred_score` [K] (softmax of 100 x cosine over the classes).
+        """
+        if data_samples and 'text' in data_samples[0]:
+            return self._embed_pairs(images, data_samples)
         if self.zero_shot_classifier is None:
             raise RuntimeError('no zero-shot classifier: add ZeroShotHook to custom_hooks (it builds the class '
                                'prototypes from the prompts before each evaluation)')
         scores = (100.0 * self.encode_image(images) @ self.zero_shot_classifier).softmax(dim=-1)  # [B, K]
         for sample, score in zip(data_samples, scores):
             sample.set_pred_score(score)
+        return data_samples
+
+    def _embed_pairs(self, images, data_samples):
+        captions = [list(sample.text) if isinstance(sample.text, (list, tuple)) else [sample.text]
+                    for sample in data_samples]
+        tokenizer = CaptionTokenizer(self.text_encoder.config['context_length'])
+        texts = self.encode_text(tokenizer([c for sample in captions for c in sample]).to(images.device))
+        for sample, image, text in zip(data_samples, self.encode_image(images),
+                                       texts.split([len(c) for c in captions])):
+            sample.set_field(image, 'image_embedding')
+            sample.set_field(text, 'text_embeddings')
         return data_samples
 
     def train_step(self, data, optim_wrapper):
