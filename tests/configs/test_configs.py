@@ -9,9 +9,13 @@ from mmengine.registry import DefaultScope
 from mmengine.runner import Runner
 
 import harmony  # noqa: F401
+from harmony.registry import METRICS, MODELS
 from tests.conftest import REPO
 
-BENCHMARKS = sorted(str(p.relative_to(REPO)) for p in (REPO / 'configs' / 'benchmarks').rglob('*.py'))
+DOWNSTREAM = sorted(str(p.relative_to(REPO)) for lib in ('mmseg', 'mmdet', 'mmpretrain')
+                    for p in (REPO / 'configs' / 'benchmarks' / lib).rglob('*.py'))
+EVALUATION = sorted(str(p.relative_to(REPO)) for kind in ('zeroshot', 'retrieval', 'probe')
+                    for p in (REPO / 'configs' / 'benchmarks' / kind).rglob('*.py'))
 DEMO_TWINS = {
     'configs/demo/vit-demo_finetune_demo-cls-64x64.py': 'classification',
     'configs/demo/upernet_harmony-vit-demo_demo-ade-64x64.py': 'ade',
@@ -19,7 +23,18 @@ DEMO_TWINS = {
 }
 
 
-@pytest.mark.parametrize('config', BENCHMARKS)
+@pytest.mark.parametrize('config', EVALUATION)
+def test_evaluation_configs_build_their_model_and_evaluator(config):
+    cfg = Config.fromfile(REPO / config)
+    with DefaultScope.overwrite_default_scope('harmony'):
+        if 'probe' in config:
+            assert type(MODELS.build(cfg.backbone)).__name__ == 'HarmonyViT'
+            return
+        assert type(MODELS.build(cfg.model)).__name__ == 'Harmony'
+        assert METRICS.build(cfg.test_evaluator) is not None
+
+
+@pytest.mark.parametrize('config', DOWNSTREAM)
 def test_benchmark_configs_build_with_harmony_modules(config):
     cfg = Config.fromfile(REPO / config)
     assert cfg.model.backbone.type == 'harmony.HarmonyViT'
@@ -62,7 +77,7 @@ def test_demo_twins_lower_the_loss(config, demo_data, tmp_path):
     assert min(losses[-2:]) < losses[0], losses
 
 
-@pytest.mark.parametrize('config', [c for c in BENCHMARKS if '/mmdet/' in c]
+@pytest.mark.parametrize('config', [c for c in DOWNSTREAM if '/mmdet/' in c]
                          + ['configs/demo/mask-rcnn_harmony-vit-demo-fpn_demo-coco.py'])
 def test_detector_pyramid_strides_match_anchors_and_roi_extractors(config):
     cfg = Config.fromfile(REPO / config)
