@@ -11,6 +11,7 @@ the training split, retrains it on the whole split and evaluates the test split 
 """
 import argparse
 import json
+import os
 import os.path as osp
 
 import harmony  # noqa: F401  registries (first: it quiets import-time warnings)
@@ -37,6 +38,7 @@ def main():
         raise FileNotFoundError(f'checkpoint {args.checkpoint} does not exist')
     cfg = load_config(args.config, args.cfg_options, args.work_dir)
     cfg.backbone.init_cfg = dict(cfg.backbone.get('init_cfg') or {}, type='Pretrained', checkpoint=args.checkpoint)
+    os.makedirs(cfg.work_dir, exist_ok=True)
     logger = MMLogger.get_instance('probe', log_file=osp.join(cfg.work_dir, 'probe.log'))
     torch.manual_seed(cfg.get('seed', 0))
     with DefaultScope.overwrite_default_scope(cfg.get('default_scope', 'harmony')):

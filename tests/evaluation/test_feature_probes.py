@@ -57,7 +57,7 @@ def test_probe_tool_on_the_demo_classes(demo_data, tmp_path):
     torch.save(backbone.state_dict(), tmp_path / 'random.pth')
     root = demo_data / 'classification'
     result = run_tool('tools/probe.py', 'configs/demo/probe_vit-demo_demo-cls-64x64.py', tmp_path / 'random.pth',
-                      '--work-dir', tmp_path, '--cfg-options', 'backbone.arch.embed_dims=32',
+                      '--work-dir', tmp_path / 'probe', '--cfg-options', 'backbone.arch.embed_dims=32',
                       'backbone.arch.num_layers=2', 'backbone.arch.num_heads=2',
                       f'train_dataloader.dataset.data_root={root}', f'test_dataloader.dataset.data_root={root}',
                       f'train_dataloader.dataset.classes={root / "classnames.txt"}',
@@ -65,4 +65,4 @@ def test_probe_tool_on_the_demo_classes(demo_data, tmp_path):
                       'test_dataloader.num_workers=0', 'probe.linear.epochs=5')
     metrics = json.loads(result.stdout.split('metrics: ')[-1])
     assert set(metrics) == {'knn/top1', 'knn/top5', 'linear/top1', 'linear/top5', 'linear/lr', 'linear/holdout_top1'}
-    assert json.loads((tmp_path / 'probe.json').read_text()) == metrics
+    assert json.loads((tmp_path / 'probe' / 'probe.json').read_text()) == metrics
