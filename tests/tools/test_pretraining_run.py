@@ -11,8 +11,12 @@ SCHEDULED = ('momentum', 'weight_decay', 'hard_weight', 'teacher_temp')
 
 
 def _options(demo_data, max_epochs):
-    """A tiny model, batch 8 (6 iterations per epoch of the 48 tiny pairs), `max_epochs` epochs."""
+    """A tiny model, batch 8 (6 iterations per epoch of the 48 tiny pairs), `max_epochs` epochs, zero-shot
+    validation on the tiny demo classes after each epoch."""
+    classification = demo_data / 'classification'  # zero-shot validation after each epoch
     return ['--cfg-options', f'train_dataloader.dataset.data_root={demo_data / "pretrain" / "files"}',
+            f'val_dataloader.dataset.data_root={classification}',
+            f'val_dataloader.dataset.classes={classification / "classnames.txt"}', 'val_dataloader.num_workers=0',
             'train_dataloader.batch_size=8', 'train_dataloader.num_workers=0',
             'train_dataloader.persistent_workers=False',
             'model.backbone.arch.embed_dims=32', 'model.backbone.arch.num_layers=2', 'model.backbone.arch.num_heads=2',
@@ -43,6 +47,8 @@ def test_every_objective_is_trained_and_logged(uninterrupted):
                  'logit_scale', *SCHEDULED):
         assert all(name in r for r in records.values()), name
     assert (uninterrupted / 'epoch_2.pth').is_file()
+    log = next(uninterrupted.glob('*/*.log')).read_text()
+    assert log.count('accuracy/top1') == 2 and 'weights evaluated: EMA teacher' in log
 
 
 def test_resumed_run_continues_every_schedule(demo_data, tmp_path, uninterrupted):
