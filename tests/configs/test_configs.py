@@ -100,3 +100,18 @@ def test_demo_twins_take_the_demo_pretraining_backbone(config):
     backbone = Config.fromfile(REPO / config).model.backbone
     for key in ('arch', 'patch_size', 'img_size'):
         assert backbone[key] == pretrain[key], key
+
+
+@pytest.mark.parametrize('name', ['cc3m', 'cc12m', 'yfcc15m'])
+def test_pretraining_sets_come_in_three_formats(name):
+    datasets = REPO / 'configs' / '_base_' / 'datasets'
+    loaders = {fmt: Config.fromfile(datasets / f'{name}{suffix}.py').train_dataloader
+               for fmt, suffix in (('shards', ''), ('files', '_files'), ('csv', '_csv'))}
+    assert [loaders[f].dataset.type for f in loaders] == ['ImageTextShards', 'Img2DatasetFolder', 'ImageTextCsv']
+    assert loaders['shards'].sampler is None and loaders['files'].sampler.type == 'ResumableSampler'
+    roots = {loader.dataset.data_root for loader in loaders.values()}
+    assert roots == {f'data/{name}'}
+    pipelines = [loader.dataset.pipeline for loader in loaders.values()]
+    assert pipelines[0] == pipelines[1] == pipelines[2]
+    captions = {loader.dataset.get('caption_keys') for loader in loaders.values()} - {None}
+    assert captions == ({('title', 'description')} if name == 'yfcc15m' else {('title', )})
