@@ -12,7 +12,7 @@ import os
 
 import harmony  # noqa: F401  registries and the checkpoint loader (first: it quiets import-time warnings)
 from mmengine.config import DictAction
-from harmony.engine.runner_setup import build_runner, load_config
+from harmony.engine.runner_setup import build_runner, close_distributed, load_config
 
 
 def parse_args():
@@ -48,6 +48,7 @@ def main():
     if int(os.environ.get('RANK', 0)) == 0:
         print('metrics: ' + json.dumps({k: float(v) if hasattr(v, '__float__') else v for k, v in metrics.items()}),
               flush=True)
+    close_distributed()
 
 
 if __name__ == '__main__':

@@ -12,7 +12,7 @@ import os
 import harmony  # noqa: F401  registries and the checkpoint loader (first: it quiets import-time warnings)
 import torch
 from mmengine.config import DictAction
-from harmony.engine.runner_setup import build_runner, load_config
+from harmony.engine.runner_setup import build_runner, close_distributed, load_config
 
 
 def parse_args():
@@ -57,6 +57,7 @@ def main():
         cfg.resume, cfg.load_from = True, args.resume
     runner = build_runner(cfg)
     runner.train()
+    close_distributed()
 
 
 if __name__ == '__main__':

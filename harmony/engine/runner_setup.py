@@ -3,6 +3,7 @@ import inspect
 import os
 import os.path as osp
 
+import torch.distributed as dist
 from mmengine.config import Config
 from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
@@ -50,3 +51,11 @@ def build_runner(cfg):
     if 'runner_type' in cfg:
         return RUNNERS.build(cfg)
     return Runner.from_cfg(cfg)
+
+
+def close_distributed():
+    """Wait for every rank, then shut the process group down: a process that exits with the group alive can be
+    aborted by its communication threads ('terminate called without an active exception') and fail the launch."""
+    if dist.is_available() and dist.is_initialized():
+        dist.barrier()
+        dist.destroy_process_group()
