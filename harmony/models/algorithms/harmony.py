@@ -1,4 +1,5 @@
 """Harmony: CLIP with soft targets + iBOT + MAE + MLM + text self-distillation, with EMA teachers."""
+import functools
 import math
 
 import torch
@@ -187,6 +188,11 @@ class Harmony(BaseModel):
         return (f'student (backbone, image_projection, text_encoder){reason}', self.backbone, self.image_projection,
                 self.text_encoder)
 
+    @functools.cached_property
+    def tokenizer(self):
+        """BPE tokenizer of the text tower (loaded on first use, by evaluation only)."""
+        return CaptionTokenizer(self.text_encoder.config['context_length'])
+
     @torch.no_grad()
     def encode_image(self, images):
         """[B, 3, H, W] normalised -> [B, D] unit-norm embeddings of the evaluated towers."""
@@ -202,8 +208,7 @@ class Harmony(BaseModel):
     def set_zero_shot_classes(self, classnames, templates):
         """Build and cache the zero-shot classifier [D, K] for this evaluation; returns the towers' description."""
         description = self.eval_towers()[0]
-        tokenizer = CaptionTokenizer(self.text_encoder.config['context_length'])
-        self.zero_shot_classifier = zero_shot_weights(self.encode_text, tokenizer, classnames, templates,
+        self.zero_shot_classifier = zero_shot_weights(self.encode_text, self.tokenizer, classnames, templates,
                                                       self.logit_scale.device)
         return description
 
@@ -227,8 +232,7 @@ class Harmony(BaseModel):
     def _embed_pairs(self, images, data_samples):
         captions = [list(sample.text) if isinstance(sample.text, (list, tuple)) else [sample.text]
                     for sample in data_samples]
-        tokenizer = CaptionTokenizer(self.text_encoder.config['context_length'])
-        texts = self.encode_text(tokenizer([c for sample in captions for c in sample]).to(images.device))
+        texts = self.encode_text(self.tokenizer([c for sample in captions for c in sample]).to(images.device))
         for sample, image, text in zip(data_samples, self.encode_image(images),
                                        texts.split([len(c) for c in captions])):
             sample.set_field(image, 'image_embedding')
