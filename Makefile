@@ -2,7 +2,7 @@
 VENV ?= .venv
 PYTHON := $(VENV)/bin/python
 
-.PHONY: setup test demo demo-data clean
+.PHONY: setup test demo demo-data study clean
 
 setup:
 	@bash tools/setup_env.sh
@@ -16,5 +16,8 @@ demo-data: setup
 demo: demo-data
 	PYTHON=$(abspath $(PYTHON)) bash tools/demo.sh
 
+study: demo-data
+	PYTHON=$(abspath $(PYTHON)) bash tools/study.sh
+
 clean:
-	rm -rf work_dirs/demo
+	rm -rf work_dirs/demo work_dirs/study

@@ -19,7 +19,7 @@ def demo_data(tmp_path_factory):
 
 def run_tool(*args, cwd=REPO, env=None, check=True, timeout=600):
     """Run a repository tool with this interpreter; returns the CompletedProcess (stdout+stderr in .stdout)."""
-    full_env = dict(os.environ, PYTHONPATH=str(REPO), PYTHON=sys.executable, OMP_NUM_THREADS='1', **(env or {}))
+    full_env = {**os.environ, 'PYTHONPATH': str(REPO), 'PYTHON': sys.executable, 'OMP_NUM_THREADS': '1', **(env or {})}
     command = [str(a) for a in args]
     if command[0].endswith('.py'):
         command = [sys.executable] + command

@@ -20,6 +20,9 @@ env_cfg = dict(
 log_processor = dict(window_size=10, by_epoch=True)
 vis_backends = [dict(type='LocalVisBackend')]
 visualizer = dict(type='Visualizer', vis_backends=vis_backends)
+# TensorBoard (`--cfg-options tensorboard.enable=True`): scalars to TensorBoard as well, and with image_interval > 0
+# MAE reconstructions of the training batch every image_interval iterations (harmony.engine.runner_setup).
+tensorboard = dict(enable=False, image_interval=0)
 log_level = 'INFO'
 load_from = None
 resume = False

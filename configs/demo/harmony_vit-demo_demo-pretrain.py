@@ -21,7 +21,9 @@ model = dict(
     mae_decoder=dict(dims=128, depth=1, num_heads=4),
     mlm_decoder=dict(depth=1, num_heads=4))
 train_pipeline = [
-    dict(type='MultiCrop', global_size=64, local_size=32, num_local=4),
+    # no hue jitter or grey crops: every demo caption names the colours of its shapes
+    dict(type='MultiCrop', global_size=64, local_size=32, num_local=4, colour_jitter=(0.4, 0.4, 0.2, 0.0),
+         grayscale_probability=0.0),
     dict(type='BlockwiseMasks', patch_size=patch_size, ratio_range=(0.1, 0.5), mask_probability=0.5),
     dict(type='PatchShuffle', patch_size=patch_size),
     dict(type='TokenizeCaption', context_length=77, mlm_ratio=0.2),
@@ -38,6 +40,9 @@ param_scheduler = [
          convert_to_iter_based=True),
 ]
 train_cfg = dict(max_epochs=max_epochs, val_interval=1)  # zero-shot on the demo classes (EMA teacher) every epoch
-custom_hooks = [dict(type='HarmonyScheduleHook', hard_weight_epochs=1, warmup_teacher_epochs=1),
-                {{_base_.zero_shot_hook}}]
+# A 250-step run: EMA momentum from 0.98 (a teacher time constant of ~50 steps; DINO's 0.996 suits 100k-step runs
+# and would leave the teacher near its random init here), the hard-label weight decays over the whole run.
+schedule_hook = dict(type='HarmonyScheduleHook', momentum=(0.98, 1.0), hard_weight_epochs=max_epochs,
+                     warmup_teacher_epochs=1)
+custom_hooks = [schedule_hook, {{_base_.zero_shot_hook}}]
 default_hooks = dict(logger=dict(interval=10), checkpoint=dict(interval=max_epochs, max_keep_ckpts=1))

@@ -38,7 +38,27 @@ def load_config(config, cfg_options=None, work_dir=None, launcher='none'):
         cfg.work_dir = work_dir
     elif cfg.get('work_dir') is None:
         cfg.work_dir = osp.join('./work_dirs', osp.splitext(osp.basename(config))[0])
+    apply_tensorboard_switch(cfg)
     return cfg
+
+
+def apply_tensorboard_switch(cfg):
+    """`tensorboard=dict(enable=True, image_interval=N)` (default_runtime.py; `--cfg-options
+    tensorboard.enable=True`): adds mmengine's TensorboardVisBackend to the visualizer (event files next to
+    scalars.json in WORK_DIR/<timestamp>/vis_data) and, when N > 0, MAE reconstructions every N iterations."""
+    switch = cfg.get('tensorboard') or {}
+    unknown = set(switch) - {'enable', 'image_interval'}
+    if unknown:
+        raise KeyError(f'tensorboard has no option {sorted(unknown)}; it takes enable and image_interval')
+    if not switch.get('enable'):
+        return
+    backends = list(cfg.visualizer.get('vis_backends') or [])
+    if not any(b['type'].endswith('TensorboardVisBackend') for b in backends):
+        backends.append(dict(type='TensorboardVisBackend'))
+    cfg.visualizer.vis_backends = backends
+    if switch.get('image_interval'):
+        cfg.custom_hooks = list(cfg.get('custom_hooks') or []) + [
+            dict(type='MAEReconstructionHook', interval=switch['image_interval'])]
 
 
 def build_runner(cfg):

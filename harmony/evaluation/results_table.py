@@ -9,6 +9,7 @@ from mmengine.config import Config
 COLUMNS = {
     'zero-shot top-1': ('accuracy/top1', 1, ('Harmony',)),
     'zero-shot top-5': ('accuracy/top5', 1, ('Harmony',)),
+    'zero-shot colour top-1': ('colour_accuracy/top1', 1, ('Harmony',)),  # the demo's colours set
     'linear top-1': ('linear/top1', 1, None),
     'kNN top-1': ('knn/top1', 1, None),
     'fine-tune top-1': ('accuracy/top1', 1, ('ImageClassifier',)),

@@ -115,3 +115,25 @@ def test_pretraining_sets_come_in_three_formats(name):
     assert pipelines[0] == pipelines[1] == pipelines[2]
     captions = {loader.dataset.get('caption_keys') for loader in loaders.values()} - {None}
     assert captions == ({('title', 'description')} if name == 'yfcc15m' else {('title', )})
+
+
+DEMO_ABLATIONS = sorted(str(p.relative_to(REPO)) for p in (REPO / 'configs' / 'demo' / 'ablations').glob('*.py'))
+
+
+@pytest.mark.parametrize('config', DEMO_ABLATIONS)
+def test_demo_ablations_mirror_the_paper_ablations(config):
+    """Each demo ablation trains the objective set of a paper-scale ablation, and validates zero-shot exactly when
+    it has CLIP towers (the zero-shot hook would refuse a model without them)."""
+    paper = {(tuple(c.model.objectives), c.model.soft_clip) for c in
+             (Config.fromfile(p) for p in (REPO / 'configs' / 'harmony' / 'ablations').glob('*.py'))}
+    cfg = Config.fromfile(REPO / config)
+    assert (tuple(cfg.model.objectives), cfg.model.soft_clip) in paper
+    zero_shot = any(hook['type'] == 'ZeroShotHook' for hook in cfg.custom_hooks)
+    assert zero_shot == ('clip' in cfg.model.objectives) == (cfg.val_cfg is not None)
+    assert [hook['type'] for hook in cfg.custom_hooks][0] == 'HarmonyScheduleHook'
+
+
+def test_the_study_runs_harmony_and_every_demo_ablation():
+    study = (REPO / 'tools' / 'study.sh').read_text()
+    listed = {line.split(']=')[1].strip() for line in study.splitlines() if ']=configs/' in line}
+    assert listed == set(DEMO_ABLATIONS) | {'configs/demo/harmony_vit-demo_demo-pretrain.py'}

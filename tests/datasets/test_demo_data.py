@@ -5,8 +5,10 @@ import tarfile
 from pathlib import Path
 
 import numpy as np
+import pytest
 
-from harmony.datasets.demo import CLASS_NAMES, SEG_CLASSES, SHAPES, generate_demo_data, is_complete
+from harmony.datasets.demo import (CLASS_NAMES, COLOUR_NAMES, COLOURS, SEG_CLASSES, SHAPES, generate_demo_data,
+                                   is_complete, render_scene)
 
 
 def _digest(root):
@@ -68,19 +70,28 @@ def test_webdataset_shards_match_files(demo_data):
         assert all(m.mtime == 0 for m in tar.getmembers())
 
 
-def test_classification_folders_load_with_mmpretrain(demo_data):
+@pytest.mark.parametrize('folder,names,splits', [('classification', CLASS_NAMES, (('train', 4), ('val', 2))),
+                                                  ('colours', COLOUR_NAMES, (('val', 2),))])
+def test_class_folders_load_with_mmpretrain(demo_data, folder, names, splits):
     from mmpretrain.datasets import CustomDataset
-    classnames = str(demo_data / 'classification' / 'classnames.txt')
-    assert tuple(open(classnames).read().split()) == CLASS_NAMES == tuple(sorted(SHAPES))
-    for split, per_class in (('train', 4), ('val', 2)):
-        dataset = CustomDataset(data_root=str(demo_data / 'classification'), data_prefix=split,
-                                classes=classnames, pipeline=[])
-        assert len(dataset) == per_class * len(CLASS_NAMES)
-        assert tuple(dataset.CLASSES) == CLASS_NAMES
+    classnames = str(demo_data / folder / 'classnames.txt')
+    assert tuple(open(classnames).read().split()) == names
+    for split, per_class in splits:
+        dataset = CustomDataset(data_root=str(demo_data / folder), data_prefix=split, classes=classnames,
+                                pipeline=[])
+        assert len(dataset) == per_class * len(names)
+        assert tuple(dataset.CLASSES) == names
         for i in range(len(dataset)):
             info = dataset.get_data_info(i)
-            # The folder-scanned label and the class list agree: label i is the folder named CLASS_NAMES[i].
-            assert CLASS_NAMES[int(info['gt_label'])] == info['img_path'].split('/')[-2]
+            # The folder-scanned label and the class list agree: label i is the folder named names[i].
+            assert names[int(info['gt_label'])] == info['img_path'].split('/')[-2]
+
+
+def test_class_sets_name_the_right_attribute():
+    assert CLASS_NAMES == tuple(sorted(SHAPES)) and COLOUR_NAMES == tuple(sorted(COLOURS))
+    for name in COLOUR_NAMES:
+        scene = render_scene(np.random.default_rng(0), 64, 1, colours=[name])
+        assert scene.objects[0].colour == name
 
 
 def test_segmentation_loads_with_mmseg_pipeline(demo_data):

@@ -33,7 +33,7 @@ def main():
         return
     start = time.time()
     manifest = generate_demo_data(args.out_dir, **params)
-    summary = {k: manifest[k] for k in ('pretrain', 'classification', 'ade', 'coco')}
+    summary = {k: manifest[k] for k in ('pretrain', 'classification', 'ade', 'coco', 'retrieval', 'colours')}
     print(f'demo data written to {args.out_dir} in {time.time() - start:.1f} s: {json.dumps(summary)}')
 
 

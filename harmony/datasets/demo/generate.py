@@ -5,6 +5,7 @@ Layout under `out_dir` (see README "Demo data"):
     pretrain/files/00000/000000000.{jpg,txt,json}  img2dataset "files" layout (image-text pairs)
     pretrain/shards/00000.tar                       the same pairs as WebDataset shards
     classification/{train,val}/<class>/*.jpg        ImageNet class-folder layout, + classnames.txt
+    colours/val/<colour>/*.jpg                      the same layout, one shape per image labelled by its colour
     ade/{images,annotations}/{training,validation}  ADE20K layout, label PNGs (0 other, 1 background, 2+ shapes)
     coco/{train2017,val2017}/*.jpg                  COCO layout, + annotations/instances_{train,val}2017.json
     retrieval/images/*.jpg + captions.json          Karpathy's Flickr30k/COCO caption layout (3 captions/image)
@@ -23,23 +24,25 @@ import numpy as np
 from mmengine.utils import ProgressBar
 
 from .captions import describe_scene, noisy_caption
-from .world import SHAPES, polygon_mask, render_scene
+from .world import COLOURS, SHAPES, polygon_mask, render_scene
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 SIZES = {
     # pretrain pairs, classification images per class (train, val), segmentation and COCO images (train, val),
-    # retrieval images (3 captions each)
-    'tiny': dict(pretrain=48, cls_per_class=(4, 2), seg=(12, 6), coco=(12, 6), retrieval=12, samples_per_shard=16),
+    # retrieval images (3 captions each), colour images per colour (val)
+    'tiny': dict(pretrain=48, cls_per_class=(4, 2), seg=(12, 6), coco=(12, 6), retrieval=12, colour_per_class=2,
+                 samples_per_shard=16),
     'small': dict(pretrain=600, cls_per_class=(10, 5), seg=(60, 20), coco=(60, 20), retrieval=50,
-                  samples_per_shard=200),
+                  colour_per_class=5, samples_per_shard=200),
     'default': dict(pretrain=4000, cls_per_class=(40, 20), seg=(400, 100), coco=(400, 100), retrieval=200,
-                    samples_per_shard=1000),
+                    colour_per_class=20, samples_per_shard=1000),
 }
 SPLIT_IDS = {'pretrain': 0, 'cls_train': 1, 'cls_val': 2, 'seg_train': 3, 'seg_val': 4, 'coco_train': 5,
-             'coco_val': 6, 'retrieval': 7}
+             'coco_val': 6, 'retrieval': 7, 'colour_val': 8}
 CAPTIONS_PER_IMAGE = 3
 SEG_CLASSES = ('background', ) + SHAPES
 CLASS_NAMES = tuple(sorted(SHAPES))  # classification classes, in folder (label) order
+COLOUR_NAMES = tuple(sorted(COLOURS))
 
 
 def _rng(seed, split, index):
@@ -109,27 +112,39 @@ def write_pretrain(out, seed, count, image_size, samples_per_shard, noise_rate):
     return dict(pairs=count, noisy_captions=noisy, shards=-(-count // samples_per_shard))
 
 
-def write_classification(out, seed, per_class, image_size):
-    """One shape per image; the class is the shape, whatever its colour, size or background.
+def _write_class_folders(root, names, per_class, splits, seed, image_size, attribute):
+    """Class-folder images of one object each, whose `attribute` ('shapes' or 'colours') is the class.
 
     As in ImageNet, class index = rank of the folder name in sorted order, and classnames.txt lists the
     classes in that order (folder-scanning readers and the class list agree).
     """
-    root = out / 'classification'
-    (root / 'classnames.txt').parent.mkdir(parents=True, exist_ok=True)
-    (root / 'classnames.txt').write_text('\n'.join(CLASS_NAMES) + '\n')
+    root.mkdir(parents=True, exist_ok=True)
+    (root / 'classnames.txt').write_text('\n'.join(names) + '\n')
     counts = {}
-    for split, n in zip(('train', 'val'), per_class):
-        bar = _progress(f'classification {split}', n * len(CLASS_NAMES))
-        for label, shape in enumerate(CLASS_NAMES):
+    for split, n in zip(splits, per_class):
+        bar = _progress(f'{root.name} {split}', n * len(names))
+        for label, name in enumerate(names):
             for k in range(n):
-                index = label * n + k
-                scene = render_scene(_rng(seed, f'cls_{split}', index), image_size, 1, shapes=[shape])
-                _write_atomic(root / split / shape / f'{shape}_{k:05d}.jpg', _jpeg(scene.image))
+                rng = _rng(seed, f'{"cls" if attribute == "shapes" else "colour"}_{split}', label * n + k)
+                scene = render_scene(rng, image_size, 1, **{attribute: [name]})
+                _write_atomic(root / split / name / f'{name}_{k:05d}.jpg', _jpeg(scene.image))
                 bar.update()
         print()
-        counts[split] = n * len(CLASS_NAMES)
+        counts[split] = n * len(names)
     return counts
+
+
+def write_classification(out, seed, per_class, image_size):
+    """One shape per image; the class is the shape, whatever its colour, size or background."""
+    return _write_class_folders(out / 'classification', CLASS_NAMES, per_class, ('train', 'val'), seed,
+                                image_size, 'shapes')
+
+
+def write_colours(out, seed, per_class, image_size):
+    """One shape per image; the class is its colour, whatever its shape (a zero-shot set of the easiest concept in
+    the captions: a few minutes of CLIP learn colour words, shapes take far longer)."""
+    return _write_class_folders(out / 'colours', COLOUR_NAMES, (per_class,), ('val',), seed, image_size,
+                                'colours')
 
 
 def write_ade(out, seed, counts, image_size):
@@ -236,6 +251,7 @@ def generate_demo_data(out_dir, seed=0, size='default', image_size=96, noise_rat
     manifest['ade'] = write_ade(out, seed, plan['seg'], image_size)
     manifest['coco'] = write_coco(out, seed, plan['coco'], image_size)
     manifest['retrieval'] = write_retrieval(out, seed, plan['retrieval'], image_size)
-    manifest.update(classes=list(CLASS_NAMES), seg_classes=list(SEG_CLASSES), coco_classes=list(SHAPES))
+    manifest['colours'] = write_colours(out, seed, plan['colour_per_class'], image_size)
+    manifest.update(classes=list(CLASS_NAMES), colours=list(COLOUR_NAMES), seg_classes=list(SEG_CLASSES), coco_classes=list(SHAPES))
     _write_atomic(out / 'manifest.json', json.dumps(manifest, indent=2).encode())
     return manifest

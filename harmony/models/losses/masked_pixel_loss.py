@@ -14,6 +14,13 @@ def patchify(images, patch_size):
     return x.reshape(B, (H // p) * (W // p), p * p * C)
 
 
+def unpatchify(patches, patch_size, grid, channels=3):
+    """Inverse of `patchify`: [B, h*w, p*p*C] with grid (h, w) -> [B, C, h*p, w*p]."""
+    B, p, (h, w) = patches.shape[0], patch_size, grid
+    x = patches.reshape(B, h, w, p, p, channels).permute(0, 5, 1, 3, 2, 4)
+    return x.reshape(B, channels, h * p, w * p)
+
+
 @MODELS.register_module()
 class MaskedPixelLoss(nn.Module):
     """L2 between predicted and target patches, averaged over the masked patches only.

@@ -1,0 +1,3 @@
+# Ablation on the demo: plain CLIP (hard targets, no teacher), same towers, data and budget as the Harmony demo run.
+_base_ = '../harmony_vit-demo_demo-pretrain.py'
+model = dict(objectives=('clip',), soft_clip=False)

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Pre-train one demo config and evaluate it on every demo task (the body of tools/demo.sh and tools/study.sh):
+#   bash tools/pipeline.sh PRETRAIN_CONFIG WORK_DIR
+# 1 pre-training (tools/train.py; zero-shot on the demo shapes after each epoch)
+# 2 with CLIP towers: zero-shot shapes and colours, image-text retrieval (EMA teacher; the student's without one)
+# 3 export of the backbone (EMA teacher; the student's when the objectives build no teacher), kNN + linear probe
+# 4 fine-tune on the demo classes, UperNet (ADE20K twin) and Mask R-CNN (COCO twin) on that backbone
+# Every evaluation writes WORK_DIR/<step>.test.log (last line `metrics: {json}`) for tools/analysis/collect_results.py.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PYTHON=${PYTHON:-.venv/bin/python}
+PRETRAIN=$1
+WORK=$2
+COLOURS=configs/demo/zeroshot-colours_harmony-vit-demo_demo.py
+RETRIEVAL=configs/demo/retrieval_harmony-vit-demo_demo.py
+PROBE=configs/demo/probe_vit-demo_demo-cls-64x64.py
+CLS=configs/demo/vit-demo_finetune_demo-cls-64x64.py
+UPERNET=configs/demo/upernet_harmony-vit-demo_demo-ade-64x64.py
+MASK_RCNN=configs/demo/mask-rcnn_harmony-vit-demo-fpn_demo-coco.py
+START=$SECONDS
+
+step() { echo "== [$(date +%H:%M:%S), $((SECONDS - START)) s] $PRETRAIN: $* =="; }
+
+# objectives as a cfg-options list, soft_clip, whether CLIP towers exist, and which backbone the export takes
+read -r OBJECTIVES SOFT_CLIP HAS_CLIP SOURCE < <("$PYTHON" -c 'import sys
+from mmengine.config import Config
+model = Config.fromfile(sys.argv[1]).model
+objectives, soft = list(model.objectives), bool(model.get("soft_clip", True)) and "clip" in model.objectives
+source = "teacher" if "ibot" in objectives or soft else "student"  # a teacher backbone exists
+print("[" + ",".join(objectives) + "]", soft, "clip" in objectives, source)' "$PRETRAIN")
+MODEL=("model.objectives=$OBJECTIVES" "model.soft_clip=$SOFT_CLIP")
+
+step "pre-training"
+"$PYTHON" tools/train.py "$PRETRAIN" --work-dir "$WORK/pretrain"
+CKPT=$(cat "$WORK/pretrain/last_checkpoint")
+
+if [[ $HAS_CLIP == True ]]; then
+    step "zero-shot (shapes, colours) and retrieval"
+    "$PYTHON" tools/test.py "$PRETRAIN" "$CKPT" --work-dir "$WORK/zeroshot" | tee "$WORK/zeroshot.test.log"
+    "$PYTHON" tools/test.py "$COLOURS" "$CKPT" --work-dir "$WORK/zeroshot_colours" --cfg-options "${MODEL[@]}" \
+        | tee "$WORK/zeroshot_colours.test.log"
+    "$PYTHON" tools/test.py "$RETRIEVAL" "$CKPT" --work-dir "$WORK/retrieval" --cfg-options "${MODEL[@]}" \
+        | tee "$WORK/retrieval.test.log"
+fi
+
+step "export ($SOURCE backbone), kNN and linear probe"
+BACKBONE=$WORK/backbone.safetensors
+INIT=model.backbone.init_cfg.checkpoint=$BACKBONE
+"$PYTHON" tools/export_backbone.py "$CKPT" "$BACKBONE" --source "$SOURCE"
+"$PYTHON" tools/probe.py "$PROBE" "$BACKBONE" --work-dir "$WORK/probe" | tee "$WORK/probe.test.log"
+
+for task in cls:$CLS upernet:$UPERNET mask_rcnn:$MASK_RCNN; do
+    name=${task%%:*} config=${task#*:}
+    step "$name on the exported backbone"
+    "$PYTHON" tools/train.py "$config" --work-dir "$WORK/$name" --cfg-options "$INIT"
+    "$PYTHON" tools/test.py "$config" "$(cat "$WORK/$name/last_checkpoint")" --work-dir "$WORK/$name/test" \
+        --cfg-options "$INIT" | tee "$WORK/$name.test.log"
+done
+step "done"
