@@ -35,3 +35,19 @@ def test_blur_is_dinos_relative_to_the_crop_size(size):
               if hasattr(t, 'transforms') and hasattr(t.transforms[0], 'sigma')]
     assert len(sigmas) == 2
     assert sigmas and all(s == pytest.approx([0.1 * size / 224, 2.0 * size / 224]) for s in sigmas)
+
+
+@pytest.mark.parametrize('colour_jitter,grayscale,keeps_hue', [((0.4, 0.4, 0.2, 0.1), 0.2, False),
+                                                               ((0.4, 0.4, 0.2, 0.0), 0.0, True)])
+def test_colour_augmentation_switches(colour_jitter, grayscale, keeps_hue):
+    """DINO's colour jitter and grey crops change a red image's hue in some first global crops (CLIP's input);
+    the demo's setting never does (the second global crop is still solarised with p 0.2, as in DINO)."""
+    from PIL import Image
+    torch.manual_seed(0)
+    red = Image.new('RGB', (64, 64), (214, 40, 40))
+    transform = MultiCrop(global_size=32, local_size=16, num_local=2, colour_jitter=colour_jitter,
+                          grayscale_probability=grayscale)
+    crops = torch.stack([transform(dict(img=red))['global_crops'][0] for _ in range(30)]).float()  # [30, 3, 32, 32]
+    pixels = crops.mean(dim=(2, 3))  # [30, 3] (a uniform image: flat crops)
+    red_dominant = (pixels[:, 0] > pixels[:, 1] + 20) & (pixels[:, 0] > pixels[:, 2] + 20)
+    assert bool(red_dominant.all()) == keeps_hue

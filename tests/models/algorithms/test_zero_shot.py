@@ -124,7 +124,7 @@ def test_clip_trained_for_two_minutes_is_far_above_chance(full_demo_data, tmp_pa
     data = [f'train_dataloader.dataset.data_root={pairs}', f'val_dataloader.dataset.data_root={colours}',
             f'val_dataloader.dataset.classes={colours / "classnames.txt"}', 'train_cfg.val_interval=100']
     run_tool('tools/train.py', 'configs/demo/ablations/harmony_vit-demo_demo-pretrain_clip-only.py', '--work-dir',
-             tmp_path, '--cfg-options', *data, env=dict(OMP_NUM_THREADS='2'))
+             tmp_path, '--cfg-options', *data, env=dict(OMP_NUM_THREADS='2'), timeout=1800)
     checkpoint = (tmp_path / 'last_checkpoint').read_text().strip()
     result = run_tool('tools/test.py', 'configs/demo/zeroshot-colours_harmony-vit-demo_demo.py', checkpoint,
                       '--work-dir', tmp_path / 'test', '--cfg-options', 'model.objectives=[clip]',
