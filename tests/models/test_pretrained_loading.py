@@ -39,6 +39,19 @@ def test_training_checkpoint_loads_teacher_by_default_and_student_on_request(tmp
     assert _same(model, student)
 
 
+def test_checkpoint_without_teacher_loads_the_student_and_says_so_when_asked_for_the_teacher(tmp_path):
+    """Plain CLIP or MAE alone build no EMA teacher: the student is taken on request, the default explains."""
+    student = _vit()
+    state = {f'backbone.{k}': v for k, v in student.state_dict().items()}
+    state['logit_scale'] = torch.tensor(2.0)
+    torch.save({'state_dict': state}, tmp_path / 'clip.pth')
+    model = _vit()
+    load_backbone_weights(model, str(tmp_path / 'clip.pth'), source='student')
+    assert _same(model, student)
+    with pytest.raises(KeyError, match='no EMA teacher.*--source student'):
+        load_backbone_weights(_vit(), str(tmp_path / 'clip.pth'))
+
+
 def test_init_cfg_pretrained_honours_prefix(tmp_path):
     source = _vit()
     torch.save({'state_dict': {f'model.encoder.{k}': v for k, v in source.state_dict().items()}},

@@ -44,9 +44,15 @@ def select_backbone_state(state, prefix=None, source='teacher'):
     """The backbone's tensors, keys relative to the backbone; returns (state, description of what was taken)."""
     if source not in HARMONY_PREFIXES:
         raise ValueError(f"source must be 'teacher' or 'student', got {source!r}")
-    if prefix is None and any(k.startswith(HARMONY_PREFIXES['teacher']) for k in state):
+    has_teacher = any(k.startswith(HARMONY_PREFIXES['teacher']) for k in state)
+    has_student = any(k.startswith(HARMONY_PREFIXES['student']) for k in state)
+    if prefix is None and (has_teacher or source == 'student' and has_student):
         prefix = HARMONY_PREFIXES[source]
         what = f'Harmony training checkpoint, {source} (prefix {prefix!r})'
+    elif prefix is None and has_student and any(k.startswith('logit_scale') or k.startswith('mae_decoder.')
+                                                for k in state):
+        raise KeyError('this Harmony training checkpoint has no EMA teacher (its objectives build none, e.g. plain '
+                       'CLIP or MAE alone): take the student backbone (source=\'student\', --source student)')
     else:
         what = f'prefix {prefix!r}' if prefix else 'keys as stored'
     if not prefix:
