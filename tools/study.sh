@@ -3,7 +3,7 @@
 # demo data, same budget each (250 pre-training steps, the same downstream schedules), then
 #   work_dirs/study/RESULTS.md     tools/analysis/collect_results.py over the runs (one row each)
 #   work_dirs/study/*.png          training curves of each pre-training run
-# About 75 minutes on 2 CPU cores (pre-training 1.5-6 min per run, downstream ~4 min per run).
+# About 80 minutes on 2 CPU cores (pre-training 1.5-6 min per run, downstream ~4 min per run).
 # STUDY_RUNS="harmony clip-only" limits the runs (names as below).
 set -euo pipefail
 cd "$(dirname "$0")/.."
