@@ -6,30 +6,19 @@
 CONFIG and CHECKPOINT as for pca_features.py. Writes one PNG: per image row, the image, the mean over heads, and
 each head's map (softmax weights over the patches, each map scaled to its own maximum).
 """
-import argparse
-
 import harmony  # noqa: F401
-from mmengine.config import DictAction
 
-from harmony.engine.runner_setup import load_config
-from harmony.visualization import cls_attention, load_image_folder, save_panels, to_display
-from harmony.visualization.loading import image_size, load_backbone, normalisation
+from harmony.visualization import cls_attention, save_panels, to_display
+from harmony.visualization.loading import load_backbone, picture_tool_inputs
+
+
+def add_source(parser):
+    parser.add_argument('--source', default='teacher', choices=['teacher', 'student'])
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument('config')
-    parser.add_argument('checkpoint')
-    parser.add_argument('image_dir')
-    parser.add_argument('--out', default='attention_maps.png')
-    parser.add_argument('--num', type=int, default=4, help='number of images (sorted by path)')
-    parser.add_argument('--source', default='teacher', choices=['teacher', 'student'])
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction, metavar='KEY=VALUE')
-    args = parser.parse_args()
-    cfg = load_config(args.config, args.cfg_options)
+    args, cfg, images, paths, (mean, std) = picture_tool_inputs(__doc__, 'attention_maps.png', 4, add_source)
     backbone = load_backbone(cfg, args.checkpoint, args.source)
-    mean, std = normalisation(cfg)
-    images, paths = load_image_folder(args.image_dir, image_size(cfg), mean, std, args.num)
     maps = cls_attention(backbone, images)  # [B, heads, h, w]
     maps = maps / maps.amax(dim=(-2, -1), keepdim=True)
     shown = to_display(images, mean, std)

@@ -7,31 +7,20 @@ CONFIG: the pre-training config (backbone arch, input size, normalisation); CHEC
 (EMA teacher's backbone by default) or an exported backbone. One PCA basis is fitted on all patches of the shown
 images, so a colour means the same feature direction in every row. Writes one PNG (image | PCA) per image row.
 """
-import argparse
-
 import harmony  # noqa: F401
 import torch
-from mmengine.config import DictAction
 
-from harmony.engine.runner_setup import load_config
-from harmony.visualization import load_image_folder, pca_rgb, save_panels, to_display
-from harmony.visualization.loading import image_size, load_backbone, normalisation
+from harmony.visualization import pca_rgb, save_panels, to_display
+from harmony.visualization.loading import load_backbone, picture_tool_inputs
+
+
+def add_source(parser):
+    parser.add_argument('--source', default='teacher', choices=['teacher', 'student'])
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument('config')
-    parser.add_argument('checkpoint')
-    parser.add_argument('image_dir')
-    parser.add_argument('--out', default='pca_features.png')
-    parser.add_argument('--num', type=int, default=8, help='number of images (sorted by path)')
-    parser.add_argument('--source', default='teacher', choices=['teacher', 'student'])
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction, metavar='KEY=VALUE')
-    args = parser.parse_args()
-    cfg = load_config(args.config, args.cfg_options)
+    args, cfg, images, paths, (mean, std) = picture_tool_inputs(__doc__, 'pca_features.png', 8, add_source)
     backbone = load_backbone(cfg, args.checkpoint, args.source)
-    mean, std = normalisation(cfg)
-    images, paths = load_image_folder(args.image_dir, image_size(cfg), mean, std, args.num)
     with torch.no_grad():
         tokens = backbone.forward_tokens(images)[:, 1:]  # [B, N, C]
     grid = (images.shape[-2] // backbone.patch_size, images.shape[-1] // backbone.patch_size)
