@@ -12,6 +12,7 @@ import os
 import harmony  # noqa: F401  registries and the checkpoint loader (first: it quiets import-time warnings)
 import torch
 from mmengine.config import DictAction
+from harmony.engine.atomic_files import find_resume_checkpoint
 from harmony.engine.runner_setup import build_runner, close_distributed, load_config
 
 
@@ -20,7 +21,8 @@ def parse_args():
     parser.add_argument('config', help='config file')
     parser.add_argument('--work-dir', help='directory for logs and checkpoints')
     parser.add_argument('--resume', nargs='?', const='auto', metavar='CKPT',
-                        help='resume from CKPT, or with no value from the last checkpoint in the work dir')
+                        help='resume from CKPT, or with no value from the newest complete checkpoint in the work dir '
+                             '(none: start from the beginning)')
     parser.add_argument('--amp', action='store_true', help='mixed precision (AmpOptimWrapper, needs CUDA)')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction, metavar='KEY=VALUE',
                         help='override config entries, e.g. train_cfg.max_iters=100')
@@ -50,7 +52,10 @@ def main():
     if args.amp:
         enable_amp(cfg)
     if args.resume == 'auto':
-        cfg.resume, cfg.load_from = True, None
+        found = find_resume_checkpoint(cfg.work_dir)
+        print(f'--resume: continuing from {found}' if found else
+              f'--resume: no checkpoint in {cfg.work_dir}; starting from the beginning', flush=True)
+        cfg.resume, cfg.load_from = found is not None, found
     elif args.resume is not None:
         if not os.path.isfile(args.resume):
             raise FileNotFoundError(f'--resume {args.resume}: no such checkpoint')

@@ -9,6 +9,10 @@ default_hooks = dict(
     sampler_seed=dict(type='DistSamplerSeedHook'),
     # Epoch of the web shards; a run resumed mid-epoch skips what the ResumableSampler already gave out.
     data_position=dict(type='DataPositionHook'),
+    # Randomness keyed to (seed, iteration) and, in the data, (seed, epoch, sample): exact resumes.
+    keyed_randomness=dict(type='KeyedRandomnessHook'),
+    # No checkpoint with NaN/inf weights, teachers, logit scale or centres is written or loaded.
+    finite_checkpoint=dict(type='FiniteCheckpointHook'),
 )
 # Teacher momentum, hard-label weight, teacher temperatures, weight decay, frozen iBOT last layer.
 custom_hooks = [dict(type='HarmonyScheduleHook')]

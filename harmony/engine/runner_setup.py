@@ -7,6 +7,7 @@ import torch.distributed as dist
 from mmengine.config import Config
 from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
+from mmengine.utils import import_modules_from_strings
 
 from .cpu_runtime import adapt_config_for_cpu, init_cpu_process_group, use_cpu_distributed
 
@@ -34,6 +35,8 @@ def load_config(config, cfg_options=None, work_dir=None, launcher='none'):
     if cfg_options:
         check_cfg_options(cfg, cfg_options)
         cfg.merge_from_dict(cfg_options)
+        if any(key.split('.')[0] == 'custom_imports' for key in cfg_options):
+            import_modules_from_strings(**cfg.custom_imports)  # Config.fromfile imported the file's own only
     if work_dir is not None:
         cfg.work_dir = work_dir
     elif cfg.get('work_dir') is None:

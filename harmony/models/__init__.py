@@ -1,6 +1,5 @@
 """Models: the Harmony algorithm, the HarmonyViT backbone, the text tower, heads, losses, necks."""
-from .algorithms import (Harmony, HarmonyDistributedDataParallel,
-                         PretrainingDataPreprocessor)
+from .algorithms import Harmony, HarmonyDistributedDataParallel, NonFiniteLossError, PretrainingDataPreprocessor
 from .backbones import HarmonyViT
 from .heads import MAEDecoder, MLMDecoder, ProjectionHead
 from .losses import (IBOTLoss, MaskedLanguageModelingLoss, MaskedPixelLoss, SoftCLIPLoss,
@@ -9,7 +8,8 @@ from .necks import SimpleFeaturePyramid, ViTFeaturePyramid
 from .text import CaptionTokenizer, HarmonyTextEncoder
 
 __all__ = [
-    'CaptionTokenizer', 'Harmony', 'HarmonyDistributedDataParallel', 'HarmonyTextEncoder', 'HarmonyViT', 'IBOTLoss', 'MAEDecoder', 'MLMDecoder',
-    'MaskedLanguageModelingLoss', 'MaskedPixelLoss', 'PretrainingDataPreprocessor', 'ProjectionHead',
+    'CaptionTokenizer', 'Harmony', 'HarmonyDistributedDataParallel', 'HarmonyTextEncoder', 'HarmonyViT', 'IBOTLoss',
+    'MAEDecoder', 'MLMDecoder', 'MaskedLanguageModelingLoss', 'MaskedPixelLoss', 'NonFiniteLossError',
+    'PretrainingDataPreprocessor', 'ProjectionHead',
     'SimpleFeaturePyramid', 'SoftCLIPLoss', 'TextDistillationLoss', 'ViTFeaturePyramid'
 ]

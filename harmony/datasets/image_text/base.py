@@ -1,8 +1,10 @@
 """Map-style image-text datasets: a listing made once, samples read and decoded in the data workers."""
 from mmengine.dataset import BaseDataset
+from mmengine.dist import sync_random_seed
 
 from ..bad_samples import BadSample, BadSampleLog
 from ..pair_decoding import choose_caption, decode_image
+from ..sample_randomness import SampleEpoch, sample_random_state
 
 
 class ImageTextDataset(BaseDataset):
@@ -13,14 +15,29 @@ class ImageTextDataset(BaseDataset):
     None and mmengine's BaseDataset draws another index, so image and caption always come from the same key.
     Each item before the pipeline: dict(key, img (PIL RGB), caption, ...listing fields).
 
+    The pipeline's randomness (crops, masks, caption choice, the replacement of a bad sample) is drawn from
+    generators seeded by (augment_seed, epoch, index) (`sample_random_state`): a sample is prepared the same way
+    by any rank or worker and after a resume. `set_epoch` (DataPositionHook) changes the draws each epoch.
+
     Args:
         max_bad_fraction, min_samples, report_interval: see `BadSampleLog`.
+        augment_seed: base seed of the per-sample randomness; None draws one on rank 0 and shares it with every
+            rank (deterministic under the config's `randomness.seed`; a resumed run takes the checkpoint's).
     """
 
     def __init__(self, data_root, pipeline=(), max_bad_fraction=0.05, min_samples=1000, report_interval=60.0,
-                 **kwargs):
+                 augment_seed=None, **kwargs):
         self.bad_samples = BadSampleLog(type(self).__name__, max_bad_fraction, min_samples, report_interval)
+        self.augment_seed = sync_random_seed() if augment_seed is None else augment_seed
+        self.epoch = SampleEpoch()
         super().__init__(data_root=data_root, pipeline=list(pipeline), **kwargs)
+
+    def set_epoch(self, epoch):
+        self.epoch.set(epoch)
+
+    def __getitem__(self, idx):
+        with sample_random_state(self.augment_seed, self.epoch.get(), idx):
+            return super().__getitem__(idx)
 
     def read_sample(self, info):
         """-> (image bytes or None, list of caption candidates (bytes/str/None)) for one listed sample."""

@@ -54,10 +54,14 @@ class HarmonyScheduleHook(Hook):
         return runner.model.module if is_model_wrapper(runner.model) else runner.model
 
     def before_train(self, runner):
-        """Remember which optimiser groups decay (and by how much relative to the base weight decay)."""
+        """Record in each optimiser group how much it decays relative to the base weight decay.
+
+        The multiplier is stored in the group itself (`decay_mult`), so it travels with the optimiser's state:
+        a resumed run, whose groups hold the scheduled decay of the moment of the checkpoint, keeps it."""
         self.iters_per_epoch = len(runner.train_dataloader)
         base = runner.optim_wrapper.optimizer.defaults.get('weight_decay') or 1.0
-        self.decay_mults = [group['weight_decay'] / base for group in runner.optim_wrapper.param_groups]
+        for group in runner.optim_wrapper.param_groups:
+            group.setdefault('decay_mult', group['weight_decay'] / base)
 
     def values(self, step, total):
         """The scheduled values at iteration `step` of `total`."""
@@ -78,10 +82,14 @@ class HarmonyScheduleHook(Hook):
         model.teacher_temperature = values['teacher_temperature']
         model.teacher_patch_temperature = values['teacher_patch_temperature']
         model.freeze_last_layer = values['freeze_last_layer']
-        for group, mult in zip(runner.optim_wrapper.param_groups, self.decay_mults):
-            group['weight_decay'] = values['weight_decay'] * mult
+        for group in runner.optim_wrapper.param_groups:
+            group['weight_decay'] = values['weight_decay'] * group['decay_mult']
         runner.message_hub.update_scalar('train/momentum', values['momentum'])
         runner.message_hub.update_scalar('train/weight_decay', values['weight_decay'])
 
     def after_train_iter(self, runner, batch_idx, data_batch=None, outputs=None):
-        self._model(runner).update_teacher(self.values(runner.iter, runner.max_iters)['momentum'])
+        """Move the teachers after each optimiser step (not after a skipped one or inside an accumulation
+        window)."""
+        model = self._model(runner)
+        if getattr(model, 'optimizer_stepped', True):
+            model.update_teacher(self.values(runner.iter, runner.max_iters)['momentum'])

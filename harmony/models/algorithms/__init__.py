@@ -1,6 +1,8 @@
 from .data_preprocessor import PretrainingDataPreprocessor
+from .distributed_wrapper import HarmonyDistributedDataParallel
 from .harmony import LOSS_GROUPS, OBJECTIVES, Harmony
-from .sequential_backward import HarmonyDistributedDataParallel, sequential_train_step
+from .nonfinite_guard import NonFiniteGuard, NonFiniteLossError
+from .train_step import harmony_train_step
 
-__all__ = ['LOSS_GROUPS', 'OBJECTIVES', 'Harmony', 'HarmonyDistributedDataParallel', 'PretrainingDataPreprocessor',
-           'sequential_train_step']
+__all__ = ['LOSS_GROUPS', 'OBJECTIVES', 'Harmony', 'HarmonyDistributedDataParallel', 'NonFiniteGuard',
+           'NonFiniteLossError', 'PretrainingDataPreprocessor', 'harmony_train_step']

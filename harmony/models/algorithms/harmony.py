@@ -3,6 +3,7 @@ import functools
 import math
 
 import torch
+import torch.distributed as dist
 import torch.nn as nn
 import torch.nn.functional as F
 from mmengine.model import BaseModel
@@ -13,8 +14,10 @@ from ..heads import MAEDecoder, MLMDecoder, ProjectionHead
 from ..losses import IBOTLoss, MaskedLanguageModelingLoss, MaskedPixelLoss, SoftCLIPLoss, TextDistillationLoss
 from ..text import CaptionTokenizer, HarmonyTextEncoder
 from ..utils import ema_update
+from ..utils.distributed import world_info
 from .clip_evaluation import zero_shot_weights
-from .sequential_backward import sequential_train_step
+from .nonfinite_guard import NonFiniteGuard
+from .train_step import harmony_train_step
 
 OBJECTIVES = ('clip', 'ibot', 'mae', 'mlm', 'text_dist')
 LOSS_NAMES = {'clip': ('loss_clip',), 'ibot': ('loss_ibot_cls', 'loss_ibot_patch'), 'mae': ('loss_mae',),
@@ -37,7 +40,8 @@ class Harmony(BaseModel):
 
     Each teacher runs once per step (`teacher_outputs`) and feeds every objective that needs it. Losses are
     returned separately (``loss_clip``, ``loss_ibot_cls``, ``loss_ibot_patch``, ``loss_mae``, ``loss_mlm``,
-    ``loss_text_dist``), with log-only ``logit_scale``, ``hard_weight`` and ``teacher_temp``.
+    ``loss_text_dist``), with log-only ``logit_scale``, ``hard_weight`` and ``teacher_temp``; the logged values
+    are averaged over ranks. A step whose loss is not finite changes nothing (`harmony_train_step`).
 
     Args:
         backbone: HarmonyViT kwargs (built directly, so the model works inside any default scope).
@@ -53,6 +57,8 @@ class Harmony(BaseModel):
             activations before the next group runs (DDP gradient sync only on the last): the same gradients as
             one backward of the summed loss, with the peak memory of the largest group instead of all of them.
             Distributed runs need ``model_wrapper_cfg=dict(type='harmony.HarmonyDistributedDataParallel')``.
+        max_nonfinite_steps: stop the run after this many consecutive steps with a non-finite loss (each of
+            them is skipped and logged with its objective).
         eval_source: 'teacher' (default) or 'student': the towers that zero-shot and retrieval evaluate (the
             student's when the teacher has no CLIP towers, i.e. without soft CLIP targets; always logged).
     """
@@ -61,7 +67,8 @@ class Harmony(BaseModel):
                  ibot_head=None, mae_decoder=None, mlm_decoder=None, text_dist_head=None, clip_loss=None,
                  ibot_loss=None, mae_loss=None, text_dist_loss=None, loss_weights=None,
                  mae_ratio=0.75, init_logit_scale=math.log(1 / 0.07), max_logit_scale=math.log(100),
-                 sequential_backward=False, eval_source='teacher', data_preprocessor=None, init_cfg=None):
+                 sequential_backward=False, eval_source='teacher', max_nonfinite_steps=10, data_preprocessor=None,
+                 init_cfg=None):
         super().__init__(data_preprocessor=data_preprocessor or dict(type='harmony.PretrainingDataPreprocessor'),
                          init_cfg=init_cfg)
         unknown = set(objectives) - set(OBJECTIVES)
@@ -77,6 +84,9 @@ class Harmony(BaseModel):
             raise KeyError(f'loss_weights names {sorted(unknown_weights)}, which this model does not compute '
                            f'(it computes {computed})')
         self.sequential_backward = sequential_backward
+        self.nonfinite_guard = NonFiniteGuard({name: objective for objective in self.objectives
+                                               for name in LOSS_NAMES[objective]}, max_nonfinite_steps)
+        self.optimizer_stepped = True  # set by each training step; the schedule hook moves the teachers after one
         if eval_source not in ('teacher', 'student'):
             raise ValueError(f"eval_source must be 'teacher' or 'student', got {eval_source!r}")
         self.eval_source = eval_source
@@ -240,10 +250,29 @@ class Harmony(BaseModel):
         return data_samples
 
     def train_step(self, data, optim_wrapper):
-        """One optimisation step: a single backward, or one backward per loss group with `sequential_backward`."""
-        if self.sequential_backward:
-            return sequential_train_step(self, self, data, optim_wrapper)
-        return super().train_step(data, optim_wrapper)
+        """One optimisation step (`harmony_train_step`): a single backward, or one per loss group with
+        `sequential_backward`; skipped when a loss is not finite."""
+        return harmony_train_step(self, self, data, optim_wrapper)
+
+    def parse_losses(self, losses):
+        """-> (sum of the ``loss*`` entries to back-propagate, {name: value averaged over ranks} to log).
+
+        One all-reduce carries every logged value, so the log shows the global batch's losses (and a NaN on any
+        rank reaches all of them, for `NonFiniteGuard`)."""
+        loss = sum(value for name, value in losses.items() if name.startswith('loss'))
+        names = ['loss'] + list(losses)
+        values = torch.stack([loss.detach().float()] + [torch.as_tensor(v, device=loss.device).detach().float()
+                                                         for v in losses.values()])
+        _, world_size = world_info()
+        if world_size > 1:
+            dist.all_reduce(values)
+            values = values / world_size
+        return loss, dict(zip(names, values.tolist()))
+
+    def running_statistics(self):
+        """The loss modules' running centres (restored when a step is skipped)."""
+        return [buffer for name in ('ibot_loss', 'text_dist_loss') if hasattr(self, name)
+                for buffer in getattr(self, name).buffers()]
 
     @torch.no_grad()
     def teacher_outputs(self, inputs):

@@ -1,71 +1,67 @@
-"""Memory-saving training step: one backward per loss group, gradients synchronised across ranks once."""
+"""Harmony's training step: teachers once, one backward (or one per loss group), non-finite updates skipped."""
 from contextlib import nullcontext
-
-from mmengine.logging import print_log
-from mmengine.model import MMDistributedDataParallel
-
-from harmony.registry import MODEL_WRAPPERS
 
 
 def _backward_only(optim_wrapper, loss):
-    """`optim_wrapper.update_params` without the step: the same loss scaling (gradient accumulation, AMP loss
-    scaler), and the wrapper's update counter left alone so that the group backward of the step counts once."""
+    """`optim_wrapper.backward` without counting a micro-step: the same loss scaling (gradient accumulation, AMP
+    loss scaler), so that the group backwards of one step count once."""
     loss = optim_wrapper.scale_loss(loss)
     scaler = getattr(optim_wrapper, 'loss_scaler', None)
     (scaler.scale(loss) if scaler is not None else loss).backward()
 
 
-def sequential_train_step(caller, model, data, optim_wrapper, no_sync=nullcontext):
-    """Teachers once, then forward and backward of each of `model.loss_groups` in turn; one optimiser update.
+def harmony_train_step(caller, model, data, optim_wrapper, no_sync=nullcontext):
+    """Teachers once, the losses with one backward (or, with `model.sequential_backward`, the forward and
+    backward of each of `model.loss_groups` in turn), then the optimiser update unless a loss was not finite.
 
-    Each group's activations are freed by its backward before the next group's forward, so the peak memory is
-    that of the largest group. The summed gradient equals one backward of the total loss (the groups share no
-    student activations). Under DDP, every backward but the last runs in `no_sync`; the last one all-reduces
-    the accumulated gradients.
+    Sequential mode frees each group's activations by its backward before the next group's forward (peak
+    memory of the largest group); the summed gradient equals one backward of the total loss, as the groups
+    share no student activations. Under DDP, every backward but the last runs in `no_sync`.
+
+    A non-finite loss on any rank (`model.nonfinite_guard`): the gradients are dropped, the running centres
+    restored and no optimiser step is taken. `model.optimizer_stepped` tells the schedule hook whether to move
+    the teachers (only after an optimiser step: not after a skipped one, nor inside a gradient-accumulation
+    window). Every rank runs its backward first, so DDP's collectives stay matched.
 
     Args:
         caller: what runs the forward (the model, or its DDP wrapper so that DDP prepares the reducer).
         model: the Harmony module.
         no_sync: context manager factory that suspends gradient synchronisation (DDP's `no_sync`).
     Returns:
-        log variables of all groups, with ``loss`` their total.
+        log variables (averaged over ranks) of all groups, with ``loss`` their total.
     """
     with optim_wrapper.optim_context(caller):
         data = model.data_preprocessor(data, training=True)
         teacher_outputs = model.teacher_outputs(data['inputs'])
-    groups = model.loss_groups
+    centres = model.running_statistics()
+    saved_centres = [c.clone() for c in centres]
+    groups = [(group,) for group in model.loss_groups] if model.sequential_backward else [None]
     log_vars = {'loss': 0.0}
     for index, group in enumerate(groups):
         last = index == len(groups) - 1
         with nullcontext() if last else no_sync():
             with optim_wrapper.optim_context(caller):
-                losses = caller(**data, mode='loss', teacher_outputs=teacher_outputs, groups=(group,))
+                losses = caller(**data, mode='loss', teacher_outputs=teacher_outputs, groups=group)
             loss, group_vars = model.parse_losses(losses)
             if last:
-                optim_wrapper.update_params(loss)
+                optim_wrapper.backward(optim_wrapper.scale_loss(loss))
             else:
                 _backward_only(optim_wrapper, loss)
         log_vars['loss'] += group_vars.pop('loss')
         log_vars.update(group_vars)
+
+    guard = model.nonfinite_guard
+    bad = guard.bad_losses(log_vars)
+    if bad:
+        for centre, saved in zip(centres, saved_centres):
+            centre.copy_(saved)
+        optim_wrapper.zero_grad()
+    update = optim_wrapper.should_update()
+    guard.record(bad)  # raises after too many bad steps in a row, with the state above already restored
+    model.optimizer_stepped = update and not guard.window_bad
+    if model.optimizer_stepped:
+        optim_wrapper.step()
+    if update:
+        optim_wrapper.zero_grad()
+        guard.window_bad = False
     return log_vars
-
-
-@MODEL_WRAPPERS.register_module()
-class HarmonyDistributedDataParallel(MMDistributedDataParallel):
-    """MMDistributedDataParallel that runs Harmony's `sequential_backward` step when the model asks for it.
-
-    That step's last backward reaches only the last group's parameters, so unused-parameter detection is
-    switched on for it (DDP then all-reduces the gradients that the earlier groups accumulated).
-    """
-
-    def __init__(self, module, find_unused_parameters=False, **kwargs):
-        sequential = getattr(module, 'sequential_backward', False)
-        super().__init__(module, find_unused_parameters=find_unused_parameters or sequential, **kwargs)
-        if sequential:
-            print_log(f'HarmonyDistributedDataParallel: one backward per loss group {module.loss_groups}, gradients '
-                      'all-reduced with the last one', logger='current')
-
-    def train_step(self, data, optim_wrapper):
-        if not getattr(self.module, 'sequential_backward', False):
-            return super().train_step(data, optim_wrapper)
-        return sequential_train_step(self, self.module, data, optim_wrapper, no_sync=self.no_sync)

@@ -1,0 +1,53 @@
+"""Imported into tools/train.py by the interrupted-run tests (custom_imports): SIGKILLs the training process at a
+chosen moment, as a pre-emption would.
+
+KILL_AT_STEP=k   kill when the k-th training step of this process starts (its data already loaded);
+KILL_IN_SAVE=n   kill inside the n-th checkpoint write of this process, after its bytes went to the temporary
+                 file and before that file is synced and renamed.
+"""
+import os
+import signal
+
+from harmony.engine import atomic_files
+from harmony.models import Harmony
+
+
+def _kill():
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _kill_at_step(step):
+    train_step, calls = Harmony.train_step, [0]
+
+    def counting_train_step(self, data, optim_wrapper):
+        calls[0] += 1
+        if calls[0] == step:
+            _kill()
+        return train_step(self, data, optim_wrapper)
+
+    Harmony.train_step = counting_train_step
+
+
+def _kill_in_save(save):
+    fsync, saves = atomic_files.os.fsync, [0]
+
+    class KillingOs:
+        def __getattr__(self, name):
+            return getattr(os, name)
+
+        @staticmethod
+        def fsync(descriptor):
+            name = os.path.basename(os.readlink(f'/proc/self/fd/{descriptor}'))
+            if '.pth.' in name and name.endswith('.partial'):  # a checkpoint's temporary file
+                saves[0] += 1
+                if saves[0] == save:
+                    _kill()
+            fsync(descriptor)
+
+    atomic_files.os = KillingOs()
+
+
+if os.environ.get('KILL_AT_STEP'):
+    _kill_at_step(int(os.environ['KILL_AT_STEP']))
+if os.environ.get('KILL_IN_SAVE'):
+    _kill_in_save(int(os.environ['KILL_IN_SAVE']))
