@@ -20,6 +20,7 @@ import os.path as osp
 
 from safetensors.torch import save_file
 
+from harmony.engine.checkpoint_loading import trust_checkpoint
 from harmony.models.utils import read_state_dict, select_backbone_state
 from harmony.models.utils.export import (describe_backbone, export_metadata, to_harmony, to_open_clip,
                                          to_timm)
@@ -71,7 +72,7 @@ def export_backbone(state, args):
 
 def main():
     args = parse_args()
-    state = read_state_dict(args.checkpoint)
+    state = read_state_dict(trust_checkpoint(args.checkpoint))
     if args.format == 'open_clip':
         export_open_clip(state, args.out, args.source)
     else:

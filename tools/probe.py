@@ -21,6 +21,7 @@ from mmengine.logging import MMLogger
 from mmengine.registry import DefaultScope
 from mmengine.runner import Runner
 
+from harmony.engine.checkpoint_loading import trust_checkpoint
 from harmony.engine.runner_setup import load_config
 from harmony.evaluation import extract_features, knn_accuracy, linear_probe
 from harmony.registry import MODELS
@@ -34,8 +35,7 @@ def main():
     parser.add_argument('--skip', choices=['knn', 'linear'])
     parser.add_argument('--cfg-options', nargs='+', action=DictAction, metavar='KEY=VALUE')
     args = parser.parse_args()
-    if not osp.isfile(args.checkpoint):
-        raise FileNotFoundError(f'checkpoint {args.checkpoint} does not exist')
+    trust_checkpoint(args.checkpoint)
     cfg = load_config(args.config, args.cfg_options, args.work_dir)
     cfg.backbone.init_cfg = dict(cfg.backbone.get('init_cfg') or {}, type='Pretrained', checkpoint=args.checkpoint)
     os.makedirs(cfg.work_dir, exist_ok=True)

@@ -12,6 +12,7 @@ import os
 
 import harmony  # noqa: F401  registries and the checkpoint loader (first: it quiets import-time warnings)
 from mmengine.config import DictAction
+from harmony.engine.checkpoint_loading import trust_checkpoint
 from harmony.engine.runner_setup import build_runner, close_distributed, load_config
 
 
@@ -33,8 +34,7 @@ def parse_args():
 
 def main():
     args = parse_args()
-    if not os.path.isfile(args.checkpoint):
-        raise FileNotFoundError(f'checkpoint {args.checkpoint} does not exist')
+    trust_checkpoint(args.checkpoint)
     cfg = load_config(args.config, args.cfg_options, args.work_dir, args.launcher)
     cfg.load_from = args.checkpoint
     if args.out:

@@ -13,6 +13,7 @@ import harmony  # noqa: F401  registries and the checkpoint loader (first: it qu
 import torch
 from mmengine.config import DictAction
 from harmony.engine.atomic_files import find_resume_checkpoint
+from harmony.engine.checkpoint_loading import trust_checkpoint
 from harmony.engine.runner_setup import build_runner, close_distributed, load_config
 
 
@@ -52,15 +53,16 @@ def main():
     if args.amp:
         enable_amp(cfg)
     if args.resume == 'auto':
-        found = find_resume_checkpoint(cfg.work_dir)
+        found = find_resume_checkpoint(cfg.work_dir)  # this run's own checkpoints: trusted
+        if found:
+            trust_checkpoint(found)
         print(f'--resume: continuing from {found}' if found else
               f'--resume: no checkpoint in {cfg.work_dir}; starting from the beginning', flush=True)
         cfg.resume, cfg.load_from = found is not None, found
     elif args.resume is not None:
-        if not os.path.isfile(args.resume):
-            raise FileNotFoundError(f'--resume {args.resume}: no such checkpoint')
+        trust_checkpoint(args.resume)
         cfg.resume, cfg.load_from = True, args.resume
-    runner = build_runner(cfg)
+    runner = build_runner(cfg, training=True)
     runner.train()
     close_distributed()
 

@@ -9,6 +9,7 @@ from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 from mmengine.utils import import_modules_from_strings
 
+from .config_checks import check_config
 from .cpu_runtime import adapt_config_for_cpu, init_cpu_process_group, use_cpu_distributed
 
 RUNNER_KEYS = set(inspect.signature(Runner.__init__).parameters) - {'self'}
@@ -64,8 +65,10 @@ def apply_tensorboard_switch(cfg):
             dict(type='MAEReconstructionHook', interval=switch['image_interval'])]
 
 
-def build_runner(cfg):
-    """Build the runner the config asks for; on CPU, distributed launches run on gloo."""
+def build_runner(cfg, training=False):
+    """Check the config (`check_config`), then build the runner it asks for; on CPU, distributed launches run on
+    gloo."""
+    check_config(cfg, training)
     if use_cpu_distributed(cfg.launcher):
         changes = adapt_config_for_cpu(cfg, distributed=True)
         init_cpu_process_group(cfg)

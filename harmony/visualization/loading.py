@@ -48,6 +48,7 @@ def picture_tool_inputs(doc, out, num, add_arguments=None):
 
     from mmengine.config import DictAction
 
+    from harmony.engine.checkpoint_loading import trust_checkpoint
     from harmony.engine.runner_setup import load_config
     from .images import load_image_folder
     parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -60,6 +61,7 @@ def picture_tool_inputs(doc, out, num, add_arguments=None):
     if add_arguments:
         add_arguments(parser)
     args = parser.parse_args()
+    trust_checkpoint(args.checkpoint)
     cfg = load_config(args.config, args.cfg_options)
     mean, std = normalisation(cfg)
     images, paths = load_image_folder(args.image_dir, image_size(cfg), mean, std, args.num)

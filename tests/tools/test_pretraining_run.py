@@ -1,12 +1,15 @@
 """Harmony pre-training through tools/train.py on the demo pairs: all objectives log; a run killed at any moment,
 even while writing a checkpoint, resumes into the exact run it would have been."""
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 import torch
 
-from tests.conftest import run_tool
+from tests.conftest import REPO, run_tool
 
 CONFIG = 'configs/demo/harmony_vit-demo_demo-pretrain.py'
 SCHEDULED = ('momentum', 'weight_decay', 'hard_weight', 'teacher_temp')
@@ -105,22 +108,36 @@ def test_run_killed_while_writing_a_checkpoint_resumes_from_the_previous_one(dem
     _assert_same_run(tmp_path, uninterrupted, 5)
 
 
+def _two_nodes(work_dir, options):
+    """tools/dist_train.sh as two 'nodes' of one process each on this machine (NNODES=2, NODE_RANK=0/1)."""
+    command = [str(REPO / 'tools' / 'dist_train.sh'), CONFIG, '1', '--work-dir', str(work_dir), *options]
+    env = {**os.environ, 'PYTHONPATH': str(REPO), 'PYTHON': sys.executable, 'OMP_NUM_THREADS': '1', 'NNODES': '2',
+           'MASTER_ADDR': '127.0.0.1', 'PORT': '29619'}
+    nodes = [subprocess.Popen(command, cwd=REPO, env={**env, 'NODE_RANK': str(rank)}, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True) for rank in (0, 1)]
+    outputs = [node.communicate(timeout=600)[0] for node in nodes]
+    for node, output in zip(nodes, outputs):
+        assert node.returncode == 0, output[-4000:]
+
+
 def test_two_processes_train_like_one_with_the_same_global_batch(demo_data, tmp_path):
-    """tools/dist_train.sh with 2 CPU processes x batch 4 against tools/train.py with batch 8: the same losses
-    (averaged over ranks in the log) at every iteration of an epoch, within float tolerance. Exercises the CLIP
-    gather with gradient (soft targets from gathered teacher features), the iBOT and text centre all-reduces,
-    the MLM token count all-reduce, per-rank data shards with per-sample augmentation, and the sequential
-    backward under DDP. Drop path is off: its draws are per rank by design."""
+    """2 CPU processes x batch 4 (one node with tools/dist_train.sh ... 2, and two 'nodes' of one process) against
+    tools/train.py with batch 8: the same losses (averaged over ranks in the log) at every iteration of an epoch,
+    within float tolerance. Exercises the CLIP gather with gradient (soft targets from gathered teacher
+    features), the iBOT and text centre all-reduces, the MLM token count all-reduce, per-rank data shards with
+    per-sample augmentation, and the sequential backward under DDP. Drop path is off: its draws are per rank."""
     options = [*_options(demo_data, 1), 'model.backbone.drop_path_rate=0.0']
     run_tool('tools/train.py', CONFIG, '--work-dir', tmp_path / 'one', *options)
     result = run_tool('tools/dist_train.sh', CONFIG, 2, '--work-dir', tmp_path / 'two', *options,
                       'model.sequential_backward=True', 'train_dataloader.batch_size=4', env={'PORT': '29617'})
     groups = "('ibot', 'clip', 'mae', 'text')"
     assert f'HarmonyDistributedDataParallel: one backward per loss group {groups}' in result.stdout
-    one, two = _records(tmp_path / 'one'), _records(tmp_path / 'two')
-    assert sorted(one) == sorted(two) == list(range(1, 7))
+    _two_nodes(tmp_path / 'nodes', [*options, 'train_dataloader.batch_size=4'])
+    one, two, nodes = _records(tmp_path / 'one'), _records(tmp_path / 'two'), _records(tmp_path / 'nodes')
+    assert sorted(one) == sorted(two) == sorted(nodes) == list(range(1, 7))
     losses = [name for name in one[1] if name.startswith('loss')]
     assert len(losses) == 7
     for it in one:
         for name in losses:
             assert two[it][name] == pytest.approx(one[it][name], rel=1e-4, abs=1e-5), (it, name)
+            assert nodes[it][name] == pytest.approx(one[it][name], rel=1e-4, abs=1e-5), (it, name)

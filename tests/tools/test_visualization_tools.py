@@ -29,7 +29,7 @@ def test_tensorboard_switch_writes_scalars_and_reconstructions(tensorboard_run):
 def test_picture_tools_write_pngs(tool, extra, tensorboard_run, demo_data, tmp_path):
     out = tmp_path / f'{tool}.png'
     model_options = [o for o in _options(demo_data, 1)[1:] if o.startswith('model.')]
-    result = run_tool(f'tools/visualization/{tool}.py', CONFIG, tensorboard_run / 'epoch_1.pth',
+    result = run_tool(f'tools/visualization/{tool}.py', CONFIG, tensorboard_run / 'iter_6.pth',
                       demo_data / 'classification' / 'val', '--out', out, *extra, '--cfg-options', *model_options)
     assert f'wrote {out}' in result.stdout
     assert out.stat().st_size > 5_000
@@ -37,7 +37,7 @@ def test_picture_tools_write_pngs(tool, extra, tensorboard_run, demo_data, tmp_p
 
 def test_confusion_and_curves_tools_write_pngs(tensorboard_run, demo_data, tmp_path):
     out = tmp_path / 'confusion.png'
-    result = run_tool('tools/visualization/zero_shot_confusion.py', CONFIG, tensorboard_run / 'epoch_1.pth',
+    result = run_tool('tools/visualization/zero_shot_confusion.py', CONFIG, tensorboard_run / 'iter_6.pth',
                       '--out', out, '--work-dir', tmp_path, '--cfg-options',
                       *[o.replace('val_dataloader', 'test_dataloader') for o in _options(demo_data, 1)[1:]])
     assert out.stat().st_size > 5_000 and '"accuracy/top1"' in result.stdout
@@ -48,7 +48,7 @@ def test_confusion_and_curves_tools_write_pngs(tensorboard_run, demo_data, tmp_p
 def test_exported_backbones_work_for_features_and_are_refused_for_reconstructions(tensorboard_run, demo_data,
                                                                                   tmp_path):
     exported = tmp_path / 'backbone.safetensors'
-    run_tool('tools/export_backbone.py', tensorboard_run / 'epoch_1.pth', exported)
+    run_tool('tools/export_backbone.py', tensorboard_run / 'iter_6.pth', exported)
     model_options = [o for o in _options(demo_data, 1)[1:] if o.startswith('model.')]
     images = demo_data / 'classification' / 'val'
     run_tool('tools/visualization/pca_features.py', CONFIG, exported, images, '--out', tmp_path / 'pca.png',

@@ -15,6 +15,7 @@ import harmony  # noqa: F401
 from mmengine.config import DictAction
 from mmpretrain.evaluation import ConfusionMatrix
 
+from harmony.engine.checkpoint_loading import trust_checkpoint
 from harmony.engine.runner_setup import build_runner, close_distributed, load_config
 
 
@@ -26,8 +27,7 @@ def main():
     parser.add_argument('--work-dir')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction, metavar='KEY=VALUE')
     args = parser.parse_args()
-    if not osp.isfile(args.checkpoint):
-        raise FileNotFoundError(f'checkpoint {args.checkpoint} does not exist')
+    trust_checkpoint(args.checkpoint)
     cfg = load_config(args.config, args.cfg_options, args.work_dir)
     cfg.load_from = args.checkpoint
     evaluators = cfg.test_evaluator if isinstance(cfg.test_evaluator, list) else [cfg.test_evaluator]

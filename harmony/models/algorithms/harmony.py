@@ -73,7 +73,7 @@ class Harmony(BaseModel):
                          init_cfg=init_cfg)
         unknown = set(objectives) - set(OBJECTIVES)
         if unknown or not objectives:
-            raise ValueError(f'objectives must be a non-empty subset of {OBJECTIVES}, got {list(objectives)} '
+            raise ValueError(f'model.objectives must be a non-empty subset of {OBJECTIVES}, got {list(objectives)} '
                              f'(unknown: {sorted(unknown)})')
         self.objectives = tuple(o for o in OBJECTIVES if o in objectives)
         self.soft_clip = soft_clip and 'clip' in self.objectives
