@@ -5,8 +5,6 @@
 import os
 import os.path as osp
 
-DATALOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
-
 
 def world_size_of_launch():
     """The number of processes of this launch (torchrun or Slurm), 1 otherwise."""
@@ -62,7 +60,8 @@ def check_crop_sizes(cfg):
                                  'dropped; choose a multiple')
 
 
-def check_data_roots(cfg, loaders=DATALOADERS):
+def check_data_roots(cfg, loaders):
+    """The local `data_root` of each of `loaders` that the run will use exists."""
     for loader in loaders:
         dataset = (cfg.get(loader) or {}).get('dataset') or {}
         root = dataset.get('data_root')
@@ -91,7 +90,7 @@ def check_config(cfg, training):
     if training:
         apply_global_batch_size(cfg, world_size_of_launch())
         check_crop_sizes(cfg)
-        check_data_roots(cfg)
+        check_data_roots(cfg, ['train_dataloader'] + (['val_dataloader'] if cfg.get('val_cfg') else []))
         check_pretrained_paths(cfg)
     else:
         check_data_roots(cfg, ('test_dataloader',))
