@@ -137,3 +137,24 @@ def test_the_study_runs_harmony_and_every_demo_ablation():
     study = (REPO / 'tools' / 'study.sh').read_text()
     listed = {line.split(']=')[1].strip() for line in study.splitlines() if ']=configs/' in line}
     assert listed == set(DEMO_ABLATIONS) | {'configs/demo/harmony_vit-demo_demo-pretrain.py'}
+
+
+def test_vitl_fsdp_config_shards_a_vit_large_with_activation_checkpointing():
+    """configs/harmony/vitl16_cc3m_fsdp.py: the ViT-S recipe with ViT-L/16 and CLIP-L text towers, run by
+    mmengine's FlexibleRunner with Harmony's FSDP wrapper (built on the meta device: no memory)."""
+    from harmony.models import Harmony
+    from harmony.models.algorithms.fsdp_wrapper import TRANSFORMER_BLOCKS, teacher_parameters_outside_blocks
+    cfg = Config.fromfile(REPO / 'configs' / 'harmony' / 'vitl16_cc3m_fsdp.py')
+    assert cfg.runner_type == 'FlexibleRunner' and cfg.strategy.type == 'harmony.HarmonyFSDPStrategy'
+    assert cfg.strategy.model_wrapper.type == 'harmony.HarmonyFullyShardedDataParallel'
+    assert cfg.strategy.state_dict_cfg == 'full'
+    with torch.device('meta'):
+        model = Harmony(**{k: v for k, v in cfg.model.items() if k != 'type'})
+    assert model.backbone.embed_dims == 1024 and model.backbone.num_layers == 24 and model.backbone.with_cp
+    assert model.text_encoder.width == 768
+    image_params = sum(p.numel() for p in model.backbone.parameters())
+    assert 300e6 < image_params < 310e6  # ViT-L/16
+    blocks = [m for m in model.modules() if isinstance(m, TRANSFORMER_BLOCKS)]
+    in_blocks = sum(p.numel() for m in blocks for p in m.parameters())
+    assert in_blocks > 0.85 * sum(p.numel() for p in model.parameters())  # what FSDP shards block by block
+    assert all(not p.requires_grad for p in teacher_parameters_outside_blocks(model))

@@ -9,7 +9,7 @@ import os
 import signal
 
 from harmony.engine import atomic_files
-from harmony.models import Harmony
+from harmony.models import PretrainingDataPreprocessor
 
 
 def _kill():
@@ -17,15 +17,17 @@ def _kill():
 
 
 def _kill_at_step(step):
-    train_step, calls = Harmony.train_step, [0]
+    """Counts the training batches that reach the model (one per step, whichever wrapper runs the step)."""
+    forward, calls = PretrainingDataPreprocessor.forward, [0]
 
-    def counting_train_step(self, data, optim_wrapper):
-        calls[0] += 1
-        if calls[0] == step:
-            _kill()
-        return train_step(self, data, optim_wrapper)
+    def counting_forward(self, data, training=False):
+        if training:
+            calls[0] += 1
+            if calls[0] == step:
+                _kill()
+        return forward(self, data, training)
 
-    Harmony.train_step = counting_train_step
+    PretrainingDataPreprocessor.forward = counting_forward
 
 
 def _kill_in_save(save):

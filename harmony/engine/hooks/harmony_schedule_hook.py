@@ -92,4 +92,6 @@ class HarmonyScheduleHook(Hook):
         window)."""
         model = self._model(runner)
         if getattr(model, 'optimizer_stepped', True):
-            model.update_teacher(self.values(runner.iter, runner.max_iters)['momentum'])
+            # an FSDP wrapper gathers what the EMA needs; otherwise the model itself
+            updater = runner.model if hasattr(runner.model, 'update_teacher') else model
+            updater.update_teacher(self.values(runner.iter, runner.max_iters)['momentum'])

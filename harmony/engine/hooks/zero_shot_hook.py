@@ -1,4 +1,6 @@
 """Builds the zero-shot text classifier once before each evaluation (the towers change during training)."""
+from contextlib import nullcontext
+
 from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 
@@ -32,6 +34,8 @@ class ZeroShotHook(Hook):
     def _prepare(self, runner, loader):
         model = runner.model.module if is_model_wrapper(runner.model) else runner.model
         classes = resolve_classnames(self.classnames, loader.dataset.metainfo.get('classes'))
-        towers = model.set_zero_shot_classes(classes, self.templates)
+        gathered = getattr(runner.model, 'full_parameters', nullcontext)  # FSDP: the text tower is sharded
+        with gathered():
+            towers = model.set_zero_shot_classes(classes, self.templates)
         runner.logger.info(f'zero-shot classifier: {len(classes)} classes x {len(self.templates)} prompts, '
                            f'weights evaluated: {towers}')

@@ -105,7 +105,7 @@ class Harmony(BaseModel):
         if 'clip' in self.objectives:
             self.image_projection = nn.Linear(dims, self.text_encoder.config['embed_dim'], bias=False)
             nn.init.normal_(self.image_projection.weight, std=dims ** -0.5)
-            self.logit_scale = nn.Parameter(torch.tensor(float(init_logit_scale)))
+            self.logit_scale = nn.Parameter(torch.full((1,), float(init_logit_scale)))  # [1]: FSDP shards no 0-d
             self.clip_loss = SoftCLIPLoss(**(clip_loss or {}))
         if 'ibot' in self.objectives:
             ibot_head = dict(dict(out_dim=8192), **(ibot_head or {}))
@@ -142,13 +142,15 @@ class Harmony(BaseModel):
         self.teacher_temperature = 0.04
         self.teacher_patch_temperature = 0.04
         self.freeze_last_layer = False
-        if 'ibot' in self.objectives:
-            for param in self.ibot_head.last_layer.parameters():
-                if param.requires_grad:
-                    param.register_hook(self._maybe_freeze)
 
-    def _maybe_freeze(self, grad):
-        return torch.zeros_like(grad) if self.freeze_last_layer else grad
+    def frozen_parameters(self):
+        """Parameters that this step must leave unchanged: the iBOT head's last layer while `freeze_last_layer`
+        is set (DINO/iBOT). `harmony_train_step` zeroes their gradients and restores them after the optimiser
+        step (which weight decay would otherwise move); the optimiser still holds a state for them, as FSDP's
+        optimiser-state gathering needs."""
+        if self.freeze_last_layer and 'ibot' in self.objectives:
+            return list(self.ibot_head.last_layer.parameters())
+        return []
 
     # ---------------------------------------------------------------- teachers
     def init_weights(self):
@@ -179,12 +181,18 @@ class Harmony(BaseModel):
         return tuple(group for group, objectives in LOSS_GROUPS.items() if set(objectives) & set(self.objectives))
 
     def forward(self, inputs, data_samples=None, mode='loss', teacher_outputs=None, groups=None):
+        """mode 'loss' (pre-training losses), 'teacher' (`teacher_outputs`) or 'predict' (zero-shot, retrieval).
+
+        The training step runs the teachers and each loss group through this method (via the DDP/FSDP wrapper),
+        so that a sharded model gathers its parameters for every tower it uses."""
         if mode == 'loss':
             return self.loss(inputs, teacher_outputs, groups)
+        if mode == 'teacher':
+            return self.teacher_outputs(inputs)
         if mode == 'predict':
             return self.predict(inputs, data_samples)
-        raise ValueError(f"Harmony supports mode='loss' (pre-training) and 'predict' (zero-shot, retrieval), got "
-                         f'{mode!r}')
+        raise ValueError(f"Harmony supports mode='loss', 'teacher' (pre-training) and 'predict' (zero-shot, "
+                         f'retrieval), got {mode!r}')
 
     # ---------------------------------------------------------------- evaluation
     def eval_towers(self):
@@ -333,7 +341,7 @@ class Harmony(BaseModel):
         tokens = self.backbone.forward_tokens(inputs['global_crops'][:batch])  # first global crop: [B, 1+N, C]
         image = F.normalize(self.image_projection(tokens[:, 0]), dim=-1)
         text = F.normalize(self.text_encoder(inputs['text'])[0], dim=-1)
-        scale = self.logit_scale.clamp(max=self.max_logit_scale).exp()
+        scale = self.logit_scale.clamp(max=self.max_logit_scale).exp().squeeze(0)
         hard_weight = self.hard_weight if self.soft_clip else 1.0
         loss = self.clip_loss(image, text, scale, hard_weight, teacher.get('clip_image'), teacher.get('clip_text'))
         return dict(loss_clip=loss, logit_scale=scale.detach(), hard_weight=torch.tensor(hard_weight))

@@ -1,6 +1,8 @@
 """Harmony's training step: teachers once, one backward (or one per loss group), non-finite updates skipped."""
 from contextlib import nullcontext
 
+import torch
+
 
 def _backward_only(optim_wrapper, loss):
     """`optim_wrapper.backward` without counting a micro-step: the same loss scaling (gradient accumulation, AMP
@@ -30,9 +32,9 @@ def harmony_train_step(caller, model, data, optim_wrapper, no_sync=nullcontext):
     Returns:
         log variables (averaged over ranks) of all groups, with ``loss`` their total.
     """
-    with optim_wrapper.optim_context(caller):
+    with optim_wrapper.optim_context(caller), torch.no_grad():
         data = model.data_preprocessor(data, training=True)
-        teacher_outputs = model.teacher_outputs(data['inputs'])
+        teacher_outputs = caller(**data, mode='teacher')
     centres = model.running_statistics()
     saved_centres = [c.clone() for c in centres]
     groups = [(group,) for group in model.loss_groups] if model.sequential_backward else [None]
@@ -50,6 +52,10 @@ def harmony_train_step(caller, model, data, optim_wrapper, no_sync=nullcontext):
         log_vars['loss'] += group_vars.pop('loss')
         log_vars.update(group_vars)
 
+    frozen = model.frozen_parameters()
+    for param in frozen:
+        if param.grad is not None:
+            param.grad.zero_()
     guard = model.nonfinite_guard
     bad = guard.bad_losses(log_vars)
     if bad:
@@ -60,7 +66,11 @@ def harmony_train_step(caller, model, data, optim_wrapper, no_sync=nullcontext):
     guard.record(bad)  # raises after too many bad steps in a row, with the state above already restored
     model.optimizer_stepped = update and not guard.window_bad
     if model.optimizer_stepped:
+        kept = [param.detach().clone() for param in frozen]
         optim_wrapper.step()
+        with torch.no_grad():
+            for param, value in zip(frozen, kept):
+                param.copy_(value)
     if update:
         optim_wrapper.zero_grad()
         guard.window_bad = False

@@ -1,0 +1,9 @@
+# Fully sharded data parallel (mmengine FlexibleRunner + FSDPStrategy) for towers too large to replicate per GPU:
+# every transformer block of students and teachers is its own FSDP unit (harmony.HarmonyFullyShardedDataParallel),
+# checkpoints are gathered into one full file on rank 0 (so --resume, the exports and the loaders work as usual).
+runner_type = 'FlexibleRunner'
+strategy = dict(
+    type='harmony.HarmonyFSDPStrategy',  # mmengine's FSDPStrategy, able to resume with torch 2
+    model_wrapper=dict(type='harmony.HarmonyFullyShardedDataParallel', sharding_strategy='FULL_SHARD'),
+    state_dict_cfg='full',
+)
