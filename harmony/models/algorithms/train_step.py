@@ -23,10 +23,12 @@ def harmony_train_step(caller, model, data, optim_wrapper, no_sync=nullcontext):
     A non-finite loss on any rank (`model.nonfinite_guard`): the gradients are dropped, the running centres
     restored and no optimiser step is taken. `model.optimizer_stepped` tells the schedule hook whether to move
     the teachers (only after an optimiser step: not after a skipped one, nor inside a gradient-accumulation
-    window). Every rank runs its backward first, so DDP's collectives stay matched.
+    window). Every rank runs its backward first, so DDP's collectives stay matched. `model.frozen_parameters()`
+    (the iBOT last layer in the first epoch) come out of the step unchanged.
 
     Args:
-        caller: what runs the forward (the model, or its DDP wrapper so that DDP prepares the reducer).
+        caller: what runs the forward (the model, or its DDP/FSDP wrapper, which prepares its reducer or gathers
+            its shards).
         model: the Harmony module.
         no_sync: context manager factory that suspends gradient synchronisation (DDP's `no_sync`).
     Returns:
@@ -37,6 +39,18 @@ def harmony_train_step(caller, model, data, optim_wrapper, no_sync=nullcontext):
         teacher_outputs = caller(**data, mode='teacher')
     centres = model.running_statistics()
     saved_centres = [c.clone() for c in centres]
+    log_vars = _losses_and_backward(caller, model, data, teacher_outputs, optim_wrapper, no_sync)
+    bad = model.nonfinite_guard.bad_losses(log_vars)
+    if bad:
+        for centre, saved in zip(centres, saved_centres):
+            centre.copy_(saved)
+        optim_wrapper.zero_grad()
+    _update(model, optim_wrapper, bad)
+    return log_vars
+
+
+def _losses_and_backward(caller, model, data, teacher_outputs, optim_wrapper, no_sync):
+    """Forward and backward of all loss groups at once or one after the other; -> rank-averaged log values."""
     groups = [(group,) for group in model.loss_groups] if model.sequential_backward else [None]
     log_vars = {'loss': 0.0}
     for index, group in enumerate(groups):
@@ -46,24 +60,23 @@ def harmony_train_step(caller, model, data, optim_wrapper, no_sync=nullcontext):
                 losses = caller(**data, mode='loss', teacher_outputs=teacher_outputs, groups=group)
             loss, group_vars = model.parse_losses(losses)
             if last:
-                optim_wrapper.backward(optim_wrapper.scale_loss(loss))
+                optim_wrapper.backward(optim_wrapper.scale_loss(loss))  # counts the micro-step
             else:
                 _backward_only(optim_wrapper, loss)
         log_vars['loss'] += group_vars.pop('loss')
         log_vars.update(group_vars)
+    return log_vars
 
+
+def _update(model, optim_wrapper, bad):
+    """The optimiser step at the end of an accumulation window without a bad step; frozen parameters kept."""
     frozen = model.frozen_parameters()
     for param in frozen:
         if param.grad is not None:
             param.grad.zero_()
     guard = model.nonfinite_guard
-    bad = guard.bad_losses(log_vars)
-    if bad:
-        for centre, saved in zip(centres, saved_centres):
-            centre.copy_(saved)
-        optim_wrapper.zero_grad()
     update = optim_wrapper.should_update()
-    guard.record(bad)  # raises after too many bad steps in a row, with the state above already restored
+    guard.record(bad)  # raises after too many bad steps in a row (the caller already restored the state)
     model.optimizer_stepped = update and not guard.window_bad
     if model.optimizer_stepped:
         kept = [param.detach().clone() for param in frozen]
@@ -74,4 +87,3 @@ def harmony_train_step(caller, model, data, optim_wrapper, no_sync=nullcontext):
     if update:
         optim_wrapper.zero_grad()
         guard.window_bad = False
-    return log_vars
