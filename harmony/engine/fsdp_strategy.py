@@ -1,24 +1,31 @@
-"""mmengine's FSDPStrategy, refusing to resume until the optimiser state survives the round trip."""
+"""mmengine's FSDPStrategy, fixed so that an FSDP run resumes exactly (torch 2, and on CPU)."""
+import torch
 from mmengine._strategy import FSDPStrategy
+from torch.distributed.fsdp import FullyShardedDataParallel
 
 from harmony.registry import STRATEGIES
 
 
 @STRATEGIES.register_module()
 class HarmonyFSDPStrategy(FSDPStrategy):
-    """FSDPStrategy that stops a resume instead of continuing with a wrong optimiser state.
+    """FSDPStrategy with two fixes, both found by resuming a killed FSDP run (mmengine 0.10.7, torch 2.14):
 
-    Measured with mmengine 0.10.7 and torch 2.14 (2 CPU processes, the demo config): the weights and centres of
-    a full checkpoint load exactly (the first resumed step has the uninterrupted run's losses to the last bit),
-    but the first optimiser update after the resume differs from the uninterrupted run's for every parameter,
-    although the AdamW moments written in the next checkpoint are identical: the optimiser state that reaches the
-    parameters is not the one that was saved. (mmengine's own `load_optim_state_dict` also passes torch 1.x's
-    argument order to `FSDP.optim_state_dict_to_load` and fails outright.) Until that is fixed, a resume raises.
+    - `load_optim_state_dict` passes its arguments by name: mmengine calls `FSDP.optim_state_dict_to_load(
+      state_dict, model, optimizer)`, torch 1.x's order, which torch 2 (model, optim, optim_state_dict) rejects.
+    - Without CUDA, gathered states are not "offloaded to CPU": on CPU tensors that offload is no copy, and the
+      full optimiser state written to the checkpoint then held one reused gather buffer for every state of a
+      flat parameter (exp_avg equal to exp_avg_sq, neighbouring parameters equal), so a resumed run continued
+      with wrong AdamW moments. On CUDA the offload copies and stays on.
     """
 
+    def _init_state_dict_cfg(self, state_dict_cfg):
+        super()._init_state_dict_cfg(state_dict_cfg)
+        if not torch.cuda.is_available():
+            for config in (self.state_dict_config, self.optim_state_dict_config):
+                if getattr(config, 'offload_to_cpu', False):
+                    config.offload_to_cpu = False
+
     def load_optim_state_dict(self, state_dict):
-        raise RuntimeError(
-            'resuming an FSDP run is not supported yet: the optimiser state does not come back exactly through '
-            'FSDP\'s full optimiser state dict (see harmony/engine/fsdp_strategy.py). The checkpoint\'s weights '
-            'are complete: export them (tools/export_backbone.py) or load them with load_from to start a new run, '
-            'or continue with the DDP config (without the FSDP strategy), whose resume is exact')
+        optim_state_dict = FullyShardedDataParallel.optim_state_dict_to_load(
+            model=self.model, optim=self.optim_wrapper.optimizer, optim_state_dict=state_dict)
+        self.optim_wrapper.load_state_dict(optim_state_dict)

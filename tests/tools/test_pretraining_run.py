@@ -163,15 +163,30 @@ def test_two_processes_train_like_one_with_the_same_global_batch(demo_data, tmp_
         assert sharded[it]['grad_norm'] == pytest.approx(one[it]['grad_norm'], rel=1e-4)  # clipped over all shards
 
 
-def test_sharded_run_refuses_to_resume_rather_than_continue_wrongly(demo_data, tmp_path):
-    """FSDP on 2 CPU processes: the full checkpoint is written on rank 0, and --resume stops with an explanation
-    (the optimiser state does not survive FSDP's round trip yet; see HarmonyFSDPStrategy) instead of training on
-    with a wrong state."""
-    options = [*_options(demo_data, 1), 'train_dataloader.batch_size=4', 'train_cfg.max_epochs=1']
-    killed = run_tool('tools/dist_train.sh', FSDP_CONFIG, 2, '--work-dir', tmp_path, *options, KILL_SWITCH,
+def test_sharded_run_killed_mid_epoch_resumes_exactly(demo_data, tmp_path):
+    """FSDP on 2 CPU processes: SIGKILL of each when its step 5 starts (the first one killed takes the other down,
+    possibly while the iter_4.pth gather is under way), --resume from the newest complete full checkpoint
+    (gathered on rank 0; weights and AdamW state re-sharded): the same losses and final weights as the run that
+    was not interrupted."""
+    options = [*_options(demo_data, 1), 'train_dataloader.batch_size=4']
+    run_tool('tools/dist_train.sh', FSDP_CONFIG, 2, '--work-dir', tmp_path / 'whole', *options, env={'PORT': '29623'})
+    killed = run_tool('tools/dist_train.sh', FSDP_CONFIG, 2, '--work-dir', tmp_path / 'cut', *options, KILL_SWITCH,
                       env={'PORT': '29625', 'KILL_AT_STEP': '5'}, check=False)
-    assert killed.returncode != 0 and not (tmp_path / 'iter_6.pth').exists()
-    result = run_tool('tools/dist_train.sh', FSDP_CONFIG, 2, '--work-dir', tmp_path, '--resume', *options,
-                      env={'PORT': '29627'}, check=False)
-    assert result.returncode != 0 and 'resuming an FSDP run is not supported yet' in result.stdout
-    assert 'Epoch(train)' not in result.stdout
+    assert killed.returncode != 0 and not (tmp_path / 'cut' / 'iter_6.pth').exists()
+    run_tool('tools/dist_train.sh', FSDP_CONFIG, 2, '--work-dir', tmp_path / 'cut', '--resume', *options,
+             env={'PORT': '29627'})
+    resumed, reference = _records(tmp_path / 'cut'), _records(tmp_path / 'whole')
+    first = min(resumed)
+    assert first in (3, 5) and sorted(resumed) == list(range(first, 7))
+    for it in resumed:
+        for name in ('loss', 'loss_clip', 'loss_ibot_patch', 'loss_mae', 'loss_mlm', 'loss_text_dist', 'grad_norm'):
+            assert resumed[it][name] == reference[it][name], (it, name)
+    final = torch.load(tmp_path / 'cut' / 'iter_6.pth', map_location='cpu', weights_only=False)
+    expected = torch.load(tmp_path / 'whole' / 'iter_6.pth', map_location='cpu', weights_only=False)
+    for name, tensor in expected['state_dict'].items():
+        assert torch.equal(final['state_dict'][name], tensor), name
+    for name, state in expected['optimizer']['state'].items():  # the saved AdamW moments are the real ones
+        for key, value in state.items():
+            assert torch.equal(final['optimizer']['state'][name][key], value), (name, key)
+    cls_state = expected['optimizer']['state']['backbone.cls_token']
+    assert not torch.equal(cls_state['exp_avg'], cls_state['exp_avg_sq'])
