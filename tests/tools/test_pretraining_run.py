@@ -190,3 +190,26 @@ def test_sharded_run_killed_mid_epoch_resumes_exactly(demo_data, tmp_path):
             assert torch.equal(final['optimizer']['state'][name][key], value), (name, key)
     cls_state = expected['optimizer']['state']['backbone.cls_token']
     assert not torch.equal(cls_state['exp_avg'], cls_state['exp_avg_sq'])
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="mmengine's AmpOptimWrapper needs CUDA")
+@pytest.mark.parametrize('dtype', ['float16', 'bfloat16'])
+def test_amp_run_killed_mid_epoch_resumes_with_its_loss_scaler(demo_data, tmp_path, dtype):
+    """CUDA only (run it on a GPU machine): mixed precision through AmpOptimWrapper, SIGKILL when step 5 starts,
+    --resume: the loss scaler's state comes back with the checkpoint and the run continues as the uninterrupted
+    one (deterministic kernels; within float tolerance, as CUDA reductions may differ in order)."""
+    options = [*_options(demo_data, 1), 'optim_wrapper.type=AmpOptimWrapper', f'optim_wrapper.dtype={dtype}',
+               'randomness.deterministic=True']
+    env = {'CUBLAS_WORKSPACE_CONFIG': ':4096:8'}
+    run_tool('tools/train.py', CONFIG, '--work-dir', tmp_path / 'whole', *options, env=env)
+    killed = run_tool('tools/train.py', CONFIG, '--work-dir', tmp_path / 'cut', *options, KILL_SWITCH,
+                      env={**env, 'KILL_AT_STEP': '5'}, check=False)
+    assert killed.returncode == -9
+    run_tool('tools/train.py', CONFIG, '--work-dir', tmp_path / 'cut', '--resume', *options, env=env)
+    resumed, reference = _records(tmp_path / 'cut'), _records(tmp_path / 'whole')
+    assert sorted(resumed) == [5, 6]
+    for it in resumed:
+        assert resumed[it]['loss'] == pytest.approx(reference[it]['loss'], rel=1e-4), it
+    final, expected = (torch.load(d / 'iter_6.pth', map_location='cpu', weights_only=False)['optimizer']
+                       for d in (tmp_path / 'cut', tmp_path / 'whole'))
+    assert final['loss_scaler'] == expected['loss_scaler']
