@@ -10,17 +10,16 @@ from contextlib import contextmanager
 import numpy as np
 import torch
 
+from harmony.utils.keyed_seeds import seed_generators
+
 
 @contextmanager
 def sample_random_state(seed, epoch, index):
     """Seed Python's, NumPy's and torch's (CPU) global generators from (seed, epoch, index) for the body; the
     caller's generator states are restored afterwards."""
-    py_seed, np_seed, torch_seed = np.random.SeedSequence([seed, epoch, index]).generate_state(3)
     py_state, np_state = random.getstate(), np.random.get_state()
     with torch.random.fork_rng(devices=[]):
-        random.seed(int(py_seed))
-        np.random.seed(int(np_seed))
-        torch.default_generator.manual_seed(int(torch_seed))
+        seed_generators(seed, epoch, index, cuda=False)
         try:
             yield
         finally:

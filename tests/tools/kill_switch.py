@@ -8,7 +8,6 @@ KILL_IN_SAVE=n   kill inside the n-th checkpoint write of this process, after it
 import os
 import signal
 
-from harmony.engine import atomic_files
 from harmony.models import PretrainingDataPreprocessor
 
 
@@ -31,22 +30,18 @@ def _kill_at_step(step):
 
 
 def _kill_in_save(save):
-    fsync, saves = atomic_files.os.fsync, [0]
+    """Wraps os.fsync, which `write_atomically` calls on the temporary file before renaming it."""
+    fsync, saves = os.fsync, [0]
 
-    class KillingOs:
-        def __getattr__(self, name):
-            return getattr(os, name)
+    def killing_fsync(descriptor):
+        name = os.path.basename(os.readlink(f'/proc/self/fd/{descriptor}'))
+        if '.pth.' in name and name.endswith('.partial'):  # a checkpoint's temporary file
+            saves[0] += 1
+            if saves[0] == save:
+                _kill()
+        fsync(descriptor)
 
-        @staticmethod
-        def fsync(descriptor):
-            name = os.path.basename(os.readlink(f'/proc/self/fd/{descriptor}'))
-            if '.pth.' in name and name.endswith('.partial'):  # a checkpoint's temporary file
-                saves[0] += 1
-                if saves[0] == save:
-                    _kill()
-            fsync(descriptor)
-
-    atomic_files.os = KillingOs()
+    os.fsync = killing_fsync
 
 
 if os.environ.get('KILL_AT_STEP'):

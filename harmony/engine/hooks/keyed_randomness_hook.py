@@ -1,20 +1,9 @@
 """The run's randomness as a function of its seed and position, so that an interrupted run resumes exactly."""
-import random
-
-import numpy as np
-import torch
 from mmengine.dist import broadcast_object_list
 from mmengine.hooks import Hook
 
 from harmony.registry import HOOKS
-
-
-def seed_everything(*key):
-    """Seed Python's, NumPy's and torch's (CPU and CUDA) global generators from the integers in `key`."""
-    py_seed, np_seed, torch_seed = np.random.SeedSequence(list(key)).generate_state(3)
-    random.seed(int(py_seed))
-    np.random.seed(int(np_seed))
-    torch.manual_seed(int(torch_seed))
+from harmony.utils.keyed_seeds import seed_generators
 
 
 @HOOKS.register_module()
@@ -39,4 +28,4 @@ class KeyedRandomnessHook(Hook):
             dataset.augment_seed = seed[0]
 
     def before_train_iter(self, runner, batch_idx, data_batch=None):
-        seed_everything(runner.seed, runner.iter)
+        seed_generators(runner.seed, runner.iter)
