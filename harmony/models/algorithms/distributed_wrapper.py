@@ -11,16 +11,16 @@ class HarmonyDistributedDataParallel(MMDistributedDataParallel):
     """MMDistributedDataParallel that runs `harmony_train_step` (teachers once, skipped non-finite updates,
     optional `sequential_backward`) for a Harmony model, and mmengine's step for any other model.
 
-    The sequential step's last backward reaches only the last group's parameters, so unused-parameter
-    detection is switched on for it (DDP then all-reduces the gradients that the earlier groups accumulated).
+    The sequential step's last backward reaches only the last pass's parameters, so unused-parameter
+    detection is switched on for it (DDP then all-reduces the gradients that the earlier passes accumulated).
     """
 
     def __init__(self, module, find_unused_parameters=False, **kwargs):
         sequential = getattr(module, 'sequential_backward', False)
         super().__init__(module, find_unused_parameters=find_unused_parameters or sequential, **kwargs)
         if sequential:
-            print_log(f'HarmonyDistributedDataParallel: one backward per loss group {module.loss_groups}, gradients '
-                      'all-reduced with the last one', logger='current')
+            print_log('HarmonyDistributedDataParallel: one backward per student pass, gradients all-reduced with '
+                      'the last one', logger='current')
 
     def train_step(self, data, optim_wrapper):
         if not hasattr(self.module, 'nonfinite_guard'):

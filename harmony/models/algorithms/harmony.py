@@ -11,7 +11,8 @@ from mmengine.model import BaseModel
 from harmony.registry import MODELS
 from ..backbones import HarmonyViT
 from ..heads import MAEDecoder, MLMDecoder, ProjectionHead
-from ..losses import IBOTLoss, MaskedLanguageModelingLoss, MaskedPixelLoss, SoftCLIPLoss, TextDistillationLoss
+from ..losses import (IBOTLoss, MaskedLanguageModelingLoss, MaskedPixelLoss, SoftCLIPLoss, TextDistillationLoss,
+                      masked_token_weights)
 from ..text import CaptionTokenizer, HarmonyTextEncoder
 from ..utils import ema_update
 from ..utils.distributed import world_info
@@ -22,8 +23,7 @@ from .train_step import harmony_train_step
 OBJECTIVES = ('clip', 'ibot', 'mae', 'mlm', 'text_dist')
 LOSS_NAMES = {'clip': ('loss_clip',), 'ibot': ('loss_ibot_cls', 'loss_ibot_patch'), 'mae': ('loss_mae',),
               'mlm': ('loss_mlm',), 'text_dist': ('loss_text_dist',)}
-# Objectives that share one student forward, in computation order (the unit of `sequential_backward`).
-LOSS_GROUPS = {'ibot': ('ibot',), 'clip': ('clip',), 'mae': ('mae',), 'text': ('mlm', 'text_dist')}
+NUM_GLOBAL = 2  # global crops per image (MultiCrop)
 
 
 @MODELS.register_module()
@@ -38,7 +38,8 @@ class Harmony(BaseModel):
     (called by `HarmonyScheduleHook`, which also sets `hard_weight`, the teacher temperatures and
     `freeze_last_layer`).
 
-    Each teacher runs once per step (`teacher_outputs`) and feeds every objective that needs it. Losses are
+    Each teacher runs once per step (`teacher_outputs`) and feeds every objective that needs it; the students
+    run as `student_passes`, each encoding computed once and only where a loss uses it. Losses are
     returned separately (``loss_clip``, ``loss_ibot_cls``, ``loss_ibot_patch``, ``loss_mae``, ``loss_mlm``,
     ``loss_text_dist``), with log-only ``logit_scale``, ``hard_weight`` and ``teacher_temp``; the logged values
     are averaged over ranks. A step whose loss is not finite changes nothing (`harmony_train_step`).
@@ -53,9 +54,10 @@ class Harmony(BaseModel):
         loss_weights: multiplier per loss name (default 1).
         mae_ratio: share of patches MAE drops (the pipeline's PatchShuffle gives the random order).
         init_logit_scale, max_logit_scale: CLIP temperature init log(1/0.07), clamp log(100).
-        sequential_backward: back-propagate each loss group (`loss_groups`) right after its forward, freeing its
-            activations before the next group runs (DDP gradient sync only on the last): the same gradients as
-            one backward of the summed loss, with the peak memory of the largest group instead of all of them.
+        sequential_backward: back-propagate each student pass (`student_passes`) right after its forward,
+            freeing its activations before the next pass runs (DDP gradient sync only on the last): the same
+            gradients as one backward of the summed loss, with the peak memory of the largest pass (about one
+            global crop's worth of tokens) instead of all of them.
             Distributed runs need ``model_wrapper_cfg=dict(type='harmony.HarmonyDistributedDataParallel')``.
         max_nonfinite_steps: stop the run after this many consecutive steps with a non-finite loss (each of
             them is skipped and logged with its objective).
@@ -175,18 +177,13 @@ class Harmony(BaseModel):
         return self
 
     # ---------------------------------------------------------------- forward
-    @property
-    def loss_groups(self):
-        """The objective groups in computation order; each has its own student forward (see `loss`)."""
-        return tuple(group for group, objectives in LOSS_GROUPS.items() if set(objectives) & set(self.objectives))
-
-    def forward(self, inputs, data_samples=None, mode='loss', teacher_outputs=None, groups=None):
+    def forward(self, inputs, data_samples=None, mode='loss', teacher_outputs=None, passes=None):
         """mode 'loss' (pre-training losses), 'teacher' (`teacher_outputs`) or 'predict' (zero-shot, retrieval).
 
-        The training step runs the teachers and each loss group through this method (via the DDP/FSDP wrapper),
+        The training step runs the teachers and each student pass through this method (via the DDP/FSDP wrapper),
         so that a sharded model gathers its parameters for every tower it uses."""
         if mode == 'loss':
-            return self.loss(inputs, teacher_outputs, groups)
+            return self.loss(inputs, teacher_outputs, passes)
         if mode == 'teacher':
             return self.teacher_outputs(inputs)
         if mode == 'predict':
@@ -263,19 +260,26 @@ class Harmony(BaseModel):
         return harmony_train_step(self, self, data, optim_wrapper)
 
     def parse_losses(self, losses):
-        """-> (sum of the ``loss*`` entries to back-propagate, {name: value averaged over ranks} to log).
+        """-> (sum of the ``loss*`` entries to back-propagate, or None if there are none; {name: detached value}
+        of this rank, for `reduce_log_vars`)."""
+        terms = [value for name, value in losses.items() if name.startswith('loss')]
+        loss = sum(terms[1:], terms[0]) if terms else None
+        log_vars = {name: torch.as_tensor(value).detach().float() for name, value in losses.items()}
+        if loss is not None:
+            log_vars['loss'] = loss.detach().float()
+        return loss, log_vars
 
-        One all-reduce carries every logged value, so the log shows the global batch's losses (and a NaN on any
-        rank reaches all of them, for `NonFiniteGuard`)."""
-        loss = sum(value for name, value in losses.items() if name.startswith('loss'))
-        names = ['loss'] + list(losses)
-        values = torch.stack([loss.detach().float()] + [torch.as_tensor(v, device=loss.device).detach().float()
-                                                         for v in losses.values()])
+    @staticmethod
+    def reduce_log_vars(log_vars):
+        """{name: value} of this rank -> {name: float averaged over ranks}, in one all-reduce: the log shows the
+        global batch's losses, and a NaN on any rank reaches all of them (for `NonFiniteGuard`)."""
+        names = list(log_vars)
+        values = torch.stack([log_vars[name] for name in names])
         _, world_size = world_info()
         if world_size > 1:
             dist.all_reduce(values)
             values = values / world_size
-        return loss, dict(zip(names, values.tolist()))
+        return dict(zip(names, values.tolist()))
 
     def running_statistics(self):
         """The loss modules' running centres (restored when a step is skipped)."""
@@ -286,9 +290,12 @@ class Harmony(BaseModel):
     def teacher_outputs(self, inputs):
         """Every teacher runs once per step; the result feeds all objectives that need it.
 
-        Returns a dict with, as applicable: ``ibot_cls`` [2B, K] and ``ibot_patch`` [2B, N, K] (iBOT head on the
-        global crops), ``clip_image`` / ``clip_text`` [B, D] (normalised soft-CLIP features), ``text_dist``
-        [B, L, K'] (text-distillation head on the unmasked captions).
+        Returns a dict with, as applicable: ``ibot`` (`IBOTLoss.targets`: probabilities ``cls`` [2B, K] and
+        ``patch`` [M, K] at the M masked patches), ``clip_image`` / ``clip_text`` [B, D] (normalised soft-CLIP
+        features), ``text_dist`` [M', K'] (probabilities at the masked real caption tokens). The centres of
+        iBOT and text distillation move here, after their targets are taken. The prototypes layer of a head is
+        linear, so it runs only where a target is needed; the centres' token means come from the mean
+        feature.
         """
         out = {}
         if 'backbone' in self.teacher:
@@ -296,28 +303,69 @@ class Harmony(BaseModel):
         if 'text_encoder' in self.teacher:
             text, text_tokens = self.teacher['text_encoder'](inputs['text'])  # [B, D], [B, L, width]
         if 'ibot_head' in self.teacher:
-            out['ibot_cls'] = self.teacher['ibot_head'](tokens[:, 0])
-            out['ibot_patch'] = self.teacher['ibot_head'](tokens[:, 1:])
+            head = self.teacher['ibot_head']
+            features = head.features(tokens)  # [2B, 1+N, bottleneck]
+            patches = features[:, 1:]
+            out['ibot'] = self.ibot_loss.targets(
+                head.last_layer(features[:, 0]), head.last_layer(patches[inputs['ibot_masks']]),
+                head.last_layer(patches.mean(dim=1)), self.teacher_temperature, self.teacher_patch_temperature)
         if 'image_projection' in self.teacher:
             batch = inputs['text'].shape[0]
             out['clip_image'] = F.normalize(self.teacher['image_projection'](tokens[:batch, 0]), dim=-1)
             out['clip_text'] = F.normalize(text, dim=-1)
         if 'text_dist_head' in self.teacher:
-            out['text_dist'] = self.teacher['text_dist_head'](text_tokens)
+            head, valid = self.teacher['text_dist_head'], inputs['text'] != 0
+            features = head.features(text_tokens)  # [B, L, bottleneck]
+            out['text_dist'] = self.text_dist_loss.targets(
+                head.last_layer(features[inputs['mlm_mask'] & valid]), head.last_layer(features[valid].sum(dim=0)),
+                valid.sum(), self.teacher_patch_temperature)
         return out
 
-    def loss(self, inputs, teacher_outputs=None, groups=None):
+    def student_passes(self, inputs):
+        """The student encodings of one step, in order, as (method, kwargs) pairs.
+
+        Every loss is a sum of shares of these passes, and a share depends only on its own pass's encoding
+        (and the teachers' targets), so a step may back-propagate each pass before running the next
+        (`sequential_backward`): peak memory of one pass, about one global crop's worth of tokens.
+
+        - `_clip_pass`: global crop 1 unmasked and the caption; the same CLS tokens are the iBOT student's
+          for the images whose crop-1 mask is empty (their iBOT input is that very crop);
+        - `_ibot_global_pass` per global view: the (other) images of that crop with their blockwise masks;
+        - `_ibot_local_pass`: the local crops, in chunks of at most one global crop's tokens;
+        - `_mae_pass` per global view: the kept 25 % of the patches and the decoder;
+        - `_text_pass`: the masked caption (MLM, text distillation).
+        """
+        passes = [('_clip_pass', {})] if 'clip' in self.objectives else []
+        if 'ibot' in self.objectives:
+            passes += [('_ibot_global_pass', dict(view=view)) for view in range(NUM_GLOBAL)]
+            num_local = self._num_local(inputs)
+            if num_local:
+                crop_tokens = [crops[0, 0].numel() // self.backbone.patch_size ** 2 + 1
+                               for crops in (inputs['global_crops'], inputs['local_crops'])]
+                chunks = math.ceil(num_local / max(crop_tokens[0] // crop_tokens[1], 1))
+                passes += [('_ibot_local_pass', dict(views=views.tolist()))
+                           for views in torch.arange(num_local).tensor_split(chunks)]
+        if 'mae' in self.objectives:
+            passes += [('_mae_pass', dict(view=view)) for view in range(NUM_GLOBAL)]
+        if {'mlm', 'text_dist'} & set(self.objectives):
+            passes.append(('_text_pass', {}))
+        return passes
+
+    def loss(self, inputs, teacher_outputs=None, passes=None):
         """inputs from PretrainingDataPreprocessor -> dict of weighted losses and log-only scalars.
 
         Args:
             teacher_outputs: from `teacher_outputs` (computed here when None).
-            groups: the loss groups to compute (default: all of `loss_groups`).
+            passes: indices into `student_passes` to run (default: all); each loss is the sum of their shares.
         """
         if teacher_outputs is None:
             teacher_outputs = self.teacher_outputs(inputs)
+        student_passes = self.student_passes(inputs)
         losses = {}
-        for group in groups or self.loss_groups:
-            losses.update(getattr(self, f'_{group}')(inputs, teacher_outputs))
+        for index in range(len(student_passes)) if passes is None else passes:
+            method, kwargs = student_passes[index]
+            for name, value in getattr(self, method)(inputs, teacher_outputs, **kwargs).items():
+                losses[name] = losses[name] + value if name.startswith('loss') and name in losses else value
         for name, weight in self.loss_weights.items():
             if name in losses:
                 losses[name] = losses[name] * weight
@@ -325,37 +373,81 @@ class Harmony(BaseModel):
             losses['teacher_temp'] = torch.tensor(self.teacher_patch_temperature)
         return losses
 
-    def _ibot(self, inputs, teacher):
-        crops = inputs['global_crops']  # [2B, 3, H, W]
-        tokens = self.backbone.forward_tokens(crops, inputs['ibot_masks'])  # [2B, 1+N, C]
-        cls_tokens = [tokens[:, 0]]
-        if 'local_crops' in inputs:
-            cls_tokens.append(self.backbone.forward_tokens(inputs['local_crops'])[:, 0])
-        student_cls = self.ibot_head(torch.cat(cls_tokens))
-        student_patch = self.ibot_head(tokens[:, 1:])
-        return self.ibot_loss(student_cls, student_patch, teacher['ibot_cls'], teacher['ibot_patch'],
-                              inputs['ibot_masks'], self.teacher_temperature, self.teacher_patch_temperature)
+    @staticmethod
+    def _batch_size(inputs):
+        return inputs['global_crops'].shape[0] // NUM_GLOBAL
 
-    def _clip(self, inputs, teacher):
-        batch = inputs['text'].shape[0]
+    def _num_local(self, inputs):
+        return inputs['local_crops'].shape[0] // self._batch_size(inputs) if 'local_crops' in inputs else 0
+
+    def _ibot_shares(self, inputs, teacher, cls_tokens, views, samples, patch_tokens=None, rows=None,
+                     masks=None):
+        """iBOT losses of student rows: CLS tokens [R, C] of views `views` [R] of samples `samples` [R]; for
+        global rows `rows` [R] (indices into the view-major global batch) also their patch tokens [R, N, C] and
+        masks [R, N]. The head runs once, on the CLS tokens and the masked patch tokens only."""
+        batch = self._batch_size(inputs)
+        num_views = NUM_GLOBAL + self._num_local(inputs)
+        if patch_tokens is None:
+            logits = self.ibot_head(cls_tokens)
+            return dict(loss_ibot_cls=self.ibot_loss.cls_loss(logits, teacher['ibot']['cls'], views, samples,
+                                                              num_views))
+        logits = self.ibot_head(torch.cat([cls_tokens, patch_tokens[masks]]))  # [R + M', K]
+        token_rows = inputs['ibot_masks'].nonzero()[:, 0]  # row of each teacher patch target [M]
+        teacher_patch = teacher['ibot']['patch'][torch.isin(token_rows, rows)]  # [M', K]
+        weights = masked_token_weights(masks, NUM_GLOBAL * batch)
+        return dict(
+            loss_ibot_cls=self.ibot_loss.cls_loss(logits[:len(rows)], teacher['ibot']['cls'], views, samples,
+                                                  num_views),
+            loss_ibot_patch=self.ibot_loss.patch_loss(logits[len(rows):], teacher_patch, weights))
+
+    def _clip_pass(self, inputs, teacher):
+        batch = self._batch_size(inputs)
         tokens = self.backbone.forward_tokens(inputs['global_crops'][:batch])  # first global crop: [B, 1+N, C]
         image = F.normalize(self.image_projection(tokens[:, 0]), dim=-1)
         text = F.normalize(self.text_encoder(inputs['text'])[0], dim=-1)
         scale = self.logit_scale.clamp(max=self.max_logit_scale).exp().squeeze(0)
         hard_weight = self.hard_weight if self.soft_clip else 1.0
         loss = self.clip_loss(image, text, scale, hard_weight, teacher.get('clip_image'), teacher.get('clip_text'))
-        return dict(loss_clip=loss, logit_scale=scale.detach(), hard_weight=torch.tensor(hard_weight))
+        losses = dict(loss_clip=loss, logit_scale=scale.detach(), hard_weight=torch.tensor(hard_weight))
+        if 'ibot' in self.objectives:
+            samples = (~inputs['ibot_masks'][:batch].any(dim=1)).nonzero()[:, 0]  # crop 1 drawn without a mask
+            if len(samples):
+                losses.update(self._ibot_shares(inputs, teacher, tokens[samples, 0], torch.zeros_like(samples),
+                                                samples))
+        return losses
 
-    def _mae(self, inputs, teacher):
-        crops = inputs['global_crops']
-        shuffle, restore = inputs['mae_shuffle'], inputs['mae_restore']  # [2B, N]
+    def _ibot_global_pass(self, inputs, teacher, view):
+        batch = self._batch_size(inputs)
+        samples = torch.arange(batch, device=inputs['global_crops'].device)
+        if view == 0 and 'clip' in self.objectives:
+            samples = inputs['ibot_masks'][:batch].any(dim=1).nonzero()[:, 0]  # the others came with CLIP
+            if not len(samples):
+                return {}
+        rows, masks = view * batch + samples, inputs['ibot_masks'][view * batch + samples]
+        tokens = self.backbone.forward_tokens(inputs['global_crops'][rows], masks)  # [R, 1+N, C]
+        return self._ibot_shares(inputs, teacher, tokens[:, 0], torch.full_like(samples, view), samples,
+                                 tokens[:, 1:], rows, masks)
+
+    def _ibot_local_pass(self, inputs, teacher, views):
+        batch = self._batch_size(inputs)
+        crops = inputs['local_crops'][views[0] * batch:(views[-1] + 1) * batch]  # view-major
+        cls_tokens = self.backbone.forward_tokens(crops)[:, 0]  # [len(views) * B, C]
+        samples = torch.arange(batch, device=crops.device).repeat(len(views))
+        view_ids = (NUM_GLOBAL + torch.tensor(views, device=crops.device)).repeat_interleave(batch)
+        return self._ibot_shares(inputs, teacher, cls_tokens, view_ids, samples)
+
+    def _mae_pass(self, inputs, teacher, view):
+        batch = self._batch_size(inputs)
+        rows = slice(view * batch, (view + 1) * batch)
+        crops, shuffle, restore = (inputs[key][rows] for key in ('global_crops', 'mae_shuffle', 'mae_restore'))
         num_keep = int(round(shuffle.shape[1] * (1 - self.mae_ratio)))
         visible = self.backbone.forward_visible(crops, shuffle[:, :num_keep])
         grid = (crops.shape[-2] // self.backbone.patch_size, crops.shape[-1] // self.backbone.patch_size)
         pred = self.mae_decoder(visible, restore, grid)
-        return dict(loss_mae=self.mae_loss(pred, crops, restore >= num_keep))
+        # every image has the same number of masked patches: the mean over views is the mean over all patches
+        return dict(loss_mae=self.mae_loss(pred, crops, restore >= num_keep) / NUM_GLOBAL)
 
-    def _text(self, inputs, teacher):
+    def _text_pass(self, inputs, teacher):
         losses = {}
         _, tokens = self.text_encoder(inputs['masked_text'])  # [B, L, width]
         valid = inputs['text'] != 0
@@ -363,7 +455,8 @@ class Harmony(BaseModel):
             logits = self.mlm_decoder(tokens, inputs['mlm_mask'], valid)
             losses['loss_mlm'] = self.mlm_loss(logits, inputs['text'], inputs['mlm_mask'])
         if 'text_dist' in self.objectives:
+            masked = inputs['mlm_mask'] & valid
             losses['loss_text_dist'] = self.text_dist_loss(
-                self.text_dist_head(tokens), teacher['text_dist'], inputs['mlm_mask'], valid,
-                self.teacher_patch_temperature)
+                self.text_dist_head(tokens[masked]), teacher['text_dist'],
+                masked_token_weights(masked, tokens.shape[0]))
         return losses

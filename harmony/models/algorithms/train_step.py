@@ -6,7 +6,7 @@ import torch
 
 def _backward_only(optim_wrapper, loss):
     """`optim_wrapper.backward` without counting a micro-step: the same loss scaling (gradient accumulation, AMP
-    loss scaler), so that the group backwards of one step count once."""
+    loss scaler), so that the pass backwards of one step count once."""
     loss = optim_wrapper.scale_loss(loss)
     scaler = getattr(optim_wrapper, 'loss_scaler', None)
     (scaler.scale(loss) if scaler is not None else loss).backward()
@@ -14,10 +14,10 @@ def _backward_only(optim_wrapper, loss):
 
 def harmony_train_step(caller, model, data, optim_wrapper, no_sync=nullcontext):
     """Teachers once, the losses with one backward (or, with `model.sequential_backward`, the forward and
-    backward of each of `model.loss_groups` in turn), then the optimiser update unless a loss was not finite.
+    backward of each of `model.student_passes` in turn), then the optimiser update unless a loss was not finite.
 
-    Sequential mode frees each group's activations by its backward before the next group's forward (peak
-    memory of the largest group); the summed gradient equals one backward of the total loss, as the groups
+    Sequential mode frees each pass's activations by its backward before the next pass's forward (peak
+    memory of the largest pass); the summed gradient equals one backward of the total loss, as the passes
     share no student activations. Under DDP, every backward but the last runs in `no_sync`.
 
     A non-finite loss on any rank (`model.nonfinite_guard`): the gradients are dropped, the running centres
@@ -32,13 +32,13 @@ def harmony_train_step(caller, model, data, optim_wrapper, no_sync=nullcontext):
         model: the Harmony module.
         no_sync: context manager factory that suspends gradient synchronisation (DDP's `no_sync`).
     Returns:
-        log variables (averaged over ranks) of all groups, with ``loss`` their total.
+        log variables (averaged over ranks) of all passes, with ``loss`` their total.
     """
+    centres = model.running_statistics()
+    saved_centres = [c.clone() for c in centres]  # the teachers' targets move them
     with optim_wrapper.optim_context(caller), torch.no_grad():
         data = model.data_preprocessor(data, training=True)
         teacher_outputs = caller(**data, mode='teacher')
-    centres = model.running_statistics()
-    saved_centres = [c.clone() for c in centres]
     log_vars = _losses_and_backward(caller, model, data, teacher_outputs, optim_wrapper, no_sync)
     bad = model.nonfinite_guard.bad_losses(log_vars)
     if bad:
@@ -50,22 +50,24 @@ def harmony_train_step(caller, model, data, optim_wrapper, no_sync=nullcontext):
 
 
 def _losses_and_backward(caller, model, data, teacher_outputs, optim_wrapper, no_sync):
-    """Forward and backward of all loss groups at once or one after the other; -> rank-averaged log values."""
-    groups = [(group,) for group in model.loss_groups] if model.sequential_backward else [None]
-    log_vars = {'loss': 0.0}
-    for index, group in enumerate(groups):
-        last = index == len(groups) - 1
+    """Forward and backward of all student passes at once or one after the other; -> rank-averaged log values
+    (each loss summed over the passes)."""
+    num_passes = len(model.student_passes(data['inputs'])) if model.sequential_backward else 1
+    log_vars = {}
+    for index in range(num_passes):
+        last = index == num_passes - 1
         with nullcontext() if last else no_sync():
             with optim_wrapper.optim_context(caller):
-                losses = caller(**data, mode='loss', teacher_outputs=teacher_outputs, groups=group)
-            loss, group_vars = model.parse_losses(losses)
+                losses = caller(**data, mode='loss', teacher_outputs=teacher_outputs,
+                                passes=(index,) if model.sequential_backward else None)
+            loss, pass_vars = model.parse_losses(losses)
             if last:
                 optim_wrapper.backward(optim_wrapper.scale_loss(loss))  # counts the micro-step
-            else:
+            elif loss is not None:  # a pass with nothing to do (every image's crop 1 went with CLIP)
                 _backward_only(optim_wrapper, loss)
-        log_vars['loss'] += group_vars.pop('loss')
-        log_vars.update(group_vars)
-    return log_vars
+        for name, value in pass_vars.items():
+            log_vars[name] = log_vars[name] + value if name.startswith('loss') and name in log_vars else value
+    return model.reduce_log_vars(log_vars)
 
 
 def _update(model, optim_wrapper, bad):

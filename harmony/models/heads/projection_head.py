@@ -38,5 +38,10 @@ class ProjectionHead(nn.Module):
                 nn.init.trunc_normal_(module.weight, std=0.02)
                 nn.init.zeros_(module.bias)
 
+    def features(self, x):
+        """[..., in_dims] -> L2-normalised bottleneck [..., bottleneck_dims]; `last_layer` is linear (no bias),
+        so the mean of the logits over tokens is `last_layer` of the mean feature."""
+        return F.normalize(self.mlp(x), dim=-1)
+
     def forward(self, x):
-        return self.last_layer(F.normalize(self.mlp(x), dim=-1))
+        return self.last_layer(self.features(x))

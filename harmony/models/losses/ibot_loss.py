@@ -6,7 +6,7 @@ import torch.nn.functional as F
 
 from harmony.registry import MODELS
 from ..utils.distributed import world_info
-from .token_distillation import masked_token_cross_entropy
+from .token_distillation import weighted_cross_entropy
 
 
 @MODELS.register_module()
@@ -14,9 +14,14 @@ class IBOTLoss(nn.Module):
     """Cross-entropy between the centred, sharpened teacher and the student, on head outputs (logits).
 
     CLS: every teacher global view q against every student view v != q (globals and locals), averaged over the
-    pairs. Patch: teacher and student of the same global view, over the student's masked patches (mean per
-    image over its masked patches, then over images and views). The teacher is centred with running means of its
-    own outputs (all-reduced over ranks, momentum `center_momentum`), updated after the loss.
+    pairs and the batch. Patch: teacher and student of the same global view, over the student's masked patches
+    (mean per image over its masked patches, then over the images of all global views). The teacher is centred
+    with running means of its own outputs (all-reduced over ranks, momentum `center_momentum`).
+
+    Two steps, so that the student can be encoded (and back-propagated) piece by piece: `targets` turns the
+    teacher's logits into probabilities once per step and then updates the centres; `cls_loss` and
+    `patch_loss` give the share of any set of student rows or tokens, and the shares add up to the loss of the
+    whole batch.
 
     Args:
         out_dim: head output size (8192 in the paper; CLS and patch share the head).
@@ -32,39 +37,44 @@ class IBOTLoss(nn.Module):
         self.register_buffer('center', torch.zeros(1, out_dim))
         self.register_buffer('patch_center', torch.zeros(1, 1, out_dim))
 
-    def forward(self, student_cls, student_patch, teacher_cls, teacher_patch, masks, teacher_temperature,
+    @torch.no_grad()
+    def targets(self, teacher_cls, teacher_patch, teacher_patch_mean, teacher_temperature,
                 teacher_patch_temperature):
-        """student_cls [V*B, K] (global views first, then locals); student_patch, teacher_patch [G*B, N, K];
-        teacher_cls [G*B, K]; masks [G*B, N] bool. Returns dict(loss_ibot_cls, loss_ibot_patch)."""
-        batch = teacher_cls.shape[0] // self.num_global
-        student_views = (student_cls / self.student_temperature).split(batch)
-        with torch.no_grad():
-            teacher_views = F.softmax((teacher_cls - self.center) / teacher_temperature, dim=-1).chunk(self.num_global)
-            teacher_patches = F.softmax((teacher_patch - self.patch_center) / teacher_patch_temperature,
-                                        dim=-1).chunk(self.num_global)
-        student_patches = (student_patch / self.student_temperature).chunk(self.num_global)
-        view_masks = masks.chunk(self.num_global)
+        """Teacher probabilities with the current centres, then the centre update.
 
-        cls_terms, patch_terms = [], []
-        for q, teacher in enumerate(teacher_views):
-            for v, student in enumerate(student_views):
-                if v == q:
-                    patch_terms.append(masked_token_cross_entropy(teacher_patches[q], student_patches[q],
-                                                                  view_masks[q]))
-                else:
-                    cls_terms.append(-(teacher * F.log_softmax(student, dim=-1)).sum(-1).mean())
-        self.update_centers(teacher_cls, teacher_patch)
-        return dict(loss_ibot_cls=torch.stack(cls_terms).mean(), loss_ibot_patch=torch.stack(patch_terms).mean())
+        teacher_cls [G*B, K] (view-major); teacher_patch [M, K] at the masked patches (row-major over the
+        [G*B, N] masks); teacher_patch_mean [G*B, K], each image's mean over all its patches.
+        Returns dict(cls=[G*B, K], patch=[M, K]) probabilities."""
+        probs = dict(cls=F.softmax((teacher_cls - self.center) / teacher_temperature, dim=-1),
+                     patch=F.softmax((teacher_patch - self.patch_center[0]) / teacher_patch_temperature, dim=-1))
+        self.update_centers(teacher_cls, teacher_patch_mean)
+        return probs
+
+    def cls_loss(self, student_cls, teacher_cls_probs, views, samples, num_views):
+        """Share of `loss_ibot_cls` of student rows: logits [R, K] of views `views` [R] (0..G-1 global, then
+        local) of samples `samples` [R]; teacher_cls_probs [G*B, K] from `targets`; num_views: G + locals."""
+        batch = teacher_cls_probs.shape[0] // self.num_global
+        log_probs = F.log_softmax(student_cls / self.student_temperature, dim=-1)  # [R, K]
+        total = student_cls.new_zeros(())
+        for q in range(self.num_global):
+            cross = -(teacher_cls_probs[q * batch + samples] * log_probs).sum(-1)  # [R]
+            total = total + (cross * (views != q)).sum()
+        pairs = self.num_global * (num_views - 1)
+        return total / (batch * pairs)
+
+    def patch_loss(self, student_patch, teacher_patch_probs, weights):
+        """Share of `loss_ibot_patch` of masked patch tokens: student logits [M', K], their teacher
+        probabilities [M', K] and weights [M'] (`masked_token_weights` with denominator G*B)."""
+        return weighted_cross_entropy(teacher_patch_probs, student_patch / self.student_temperature, weights)
 
     @torch.no_grad()
-    def update_centers(self, teacher_cls, teacher_patch):
-        """EMA of the teacher's batch means, all-reduced so that every rank keeps the same centre."""
+    def update_centers(self, teacher_cls, teacher_patch_mean):
+        """EMA of the teacher's batch means (CLS; per-image mean patch), all-reduced so that every rank keeps
+        the same centres: teacher_cls, teacher_patch_mean [G*B, K]."""
         _, world_size = world_info()
-        cls_mean = teacher_cls.sum(dim=0, keepdim=True)
-        patch_mean = teacher_patch.mean(dim=1).sum(dim=0, keepdim=True).unsqueeze(1)
+        sums = torch.stack([teacher_cls.sum(dim=0), teacher_patch_mean.sum(dim=0)])  # [2, K]
         if world_size > 1:
-            dist.all_reduce(cls_mean)
-            dist.all_reduce(patch_mean)
-        count = teacher_cls.shape[0] * world_size
-        self.center.mul_(self.center_momentum).add_(cls_mean / count, alpha=1 - self.center_momentum)
-        self.patch_center.mul_(self.center_momentum).add_(patch_mean / count, alpha=1 - self.center_momentum)
+            dist.all_reduce(sums)
+        means = sums / (teacher_cls.shape[0] * world_size)
+        self.center.mul_(self.center_momentum).add_(means[:1], alpha=1 - self.center_momentum)
+        self.patch_center.mul_(self.center_momentum).add_(means[1].view(1, 1, -1), alpha=1 - self.center_momentum)

@@ -6,15 +6,17 @@ import torch.nn.functional as F
 
 from harmony.registry import MODELS
 from ..utils.distributed import world_info
-from .token_distillation import masked_token_cross_entropy
+from .token_distillation import weighted_cross_entropy
 
 
 @MODELS.register_module()
 class TextDistillationLoss(nn.Module):
-    """iBOT-patch-style distillation over the masked tokens of a caption.
+    """iBOT-patch-style distillation over the masked tokens of a caption (mean per caption over its masked
+    tokens, then over the captions).
 
     The teacher's token outputs are centred and sharpened; the centre is a running mean over the real tokens
     only (the reference code also averaged the padding, which pulls the centre towards the padding output).
+    `targets` (once per step) gives the teacher probabilities at the masked tokens and updates the centre.
 
     Args:
         out_dim: head output size (2048 in the paper).
@@ -27,21 +29,25 @@ class TextDistillationLoss(nn.Module):
         self.student_temperature, self.center_momentum = student_temperature, center_momentum
         self.register_buffer('center', torch.zeros(1, 1, out_dim))
 
-    def forward(self, student, teacher, masked, valid, teacher_temperature):
-        """student, teacher: head outputs [B, L, K]; masked: [B, L] bool, the tokens replaced by [MASK];
-        valid: [B, L] bool, real tokens (not padding). Returns the scalar loss."""
-        with torch.no_grad():
-            teacher_probs = F.softmax((teacher - self.center) / teacher_temperature, dim=-1)
-        loss = masked_token_cross_entropy(teacher_probs, student / self.student_temperature, masked & valid)
-        self.update_center(teacher, valid)
-        return loss
+    @torch.no_grad()
+    def targets(self, teacher_masked, teacher_sum, num_tokens, teacher_temperature):
+        """teacher_masked [M, K]: teacher logits at the masked real tokens; teacher_sum [K]: the sum of its
+        logits over all real tokens, num_tokens their count (for the centre). -> probabilities [M, K]."""
+        probs = F.softmax((teacher_masked - self.center[0]) / teacher_temperature, dim=-1)
+        self.update_center(teacher_sum, num_tokens)
+        return probs
+
+    def forward(self, student_masked, teacher_probs, weights):
+        """student_masked [M, K] logits at the masked real tokens; teacher_probs [M, K] from `targets`;
+        weights [M] (`masked_token_weights` with denominator B). Returns the scalar loss."""
+        return weighted_cross_entropy(teacher_probs, student_masked / self.student_temperature, weights)
 
     @torch.no_grad()
-    def update_center(self, teacher, valid):
-        """EMA of the mean teacher output over real tokens of all ranks."""
+    def update_center(self, teacher_sum, num_tokens):
+        """EMA of the mean teacher output over the real tokens of all ranks."""
         _, world_size = world_info()
-        weights = valid.to(teacher.dtype).unsqueeze(-1)
-        stats = torch.cat([(teacher * weights).sum(dim=(0, 1)), weights.sum().reshape(1)])
+        stats = torch.cat([teacher_sum, torch.as_tensor(num_tokens, dtype=teacher_sum.dtype,
+                                                        device=teacher_sum.device).reshape(1)])
         if world_size > 1:
             dist.all_reduce(stats)
         mean = stats[:-1] / stats[-1].clamp(min=1.0)

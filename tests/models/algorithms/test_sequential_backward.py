@@ -1,4 +1,4 @@
-"""`sequential_backward`: one backward per loss group gives the same update as one backward, alone and under DDP."""
+"""`sequential_backward`: one backward per student pass gives the same update as one backward, alone and under DDP."""
 import os
 import socket
 
@@ -14,7 +14,7 @@ from harmony.models import Harmony, HarmonyDistributedDataParallel
 from tests.models.algorithms.test_harmony import TINY
 
 PIPELINE = [dict(type='MultiCrop', global_size=32, local_size=16, num_local=2),
-            dict(type='BlockwiseMasks', patch_size=8, mask_probability=1.0), dict(type='PatchShuffle', patch_size=8),
+            dict(type='BlockwiseMasks', patch_size=8, mask_probability=0.5), dict(type='PatchShuffle', patch_size=8),
             dict(type='TokenizeCaption'), dict(type='PackPretrainingInputs')]
 
 
@@ -44,12 +44,6 @@ def _assert_same_update(reference, sequential):
     assert log_a.keys() == log_b.keys()
     for name in log_a:
         torch.testing.assert_close(torch.as_tensor(log_b[name]), torch.as_tensor(log_a[name]), msg=name)
-
-
-def test_groups_cover_every_objective_once():
-    model = Harmony(**TINY)
-    assert model.loss_groups == ('ibot', 'clip', 'mae', 'text')
-    assert Harmony(**TINY, objectives=('mae', 'mlm')).loss_groups == ('mae', 'text')
 
 
 def test_sequential_step_equals_single_backward(demo_data):

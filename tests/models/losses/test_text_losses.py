@@ -4,7 +4,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from harmony.models.losses import MaskedLanguageModelingLoss, TextDistillationLoss
+from harmony.models.losses import MaskedLanguageModelingLoss, TextDistillationLoss, masked_token_weights
 
 
 def test_mlm_loss_is_cross_entropy_over_masked_tokens_only():
@@ -25,7 +25,9 @@ def test_text_distillation_matches_hand_computation_and_centres_on_real_tokens()
     masked = torch.tensor([[True, False, True, True], [False, True, False, False]])
     valid = torch.tensor([[True, True, True, False], [True, True, False, False]])
     loss_module = TextDistillationLoss(out_dim=3, center_momentum=0.5)
-    loss = loss_module(student, teacher, masked, valid, teacher_temperature=0.05)
+    targets = masked & valid
+    probs = loss_module.targets(teacher[targets], teacher[valid].sum(0), int(valid.sum()), teacher_temperature=0.05)
+    loss = loss_module(student[targets], probs, masked_token_weights(targets, denominator=2))
 
     def xent(t, s):
         p = torch.softmax(t / 0.05, -1)
