@@ -54,6 +54,27 @@ def test_visible_tokens_path_equals_full_path_when_all_kept():
     assert model.forward_visible(x, keep[:, :4]).shape == (2, 5, 64)
 
 
+@pytest.mark.parametrize('with_cp', [False, True])
+def test_queries_give_the_same_tokens_and_gradients_as_the_full_output(with_cp):
+    """The last block computes only the tokens asked for: values and gradients as reading the full output."""
+    torch.manual_seed(0)
+    model = _vit(with_cp=with_cp, mask_token=True).train()
+    x = torch.randn(3, 3, 32, 32)
+    mask = torch.rand(3, 16) < 0.4
+    queries = torch.tensor([[0, 3, 5], [0, 0, 16], [7, 1, 2]])
+    weights = torch.randn(3, 3, 64)
+    full = torch.gather(model.forward_tokens(x, mask), 1, queries.unsqueeze(-1).expand(-1, -1, 64))
+    (full * weights).sum().backward()
+    expected = {name: p.grad.clone() for name, p in model.named_parameters() if p.grad is not None}
+    model.zero_grad()
+    selected = model.forward_tokens(x, mask, queries)
+    (selected * weights).sum().backward()
+    torch.testing.assert_close(selected, full)
+    for name, p in model.named_parameters():
+        if name in expected:
+            torch.testing.assert_close(p.grad, expected[name], rtol=1e-4, atol=1e-4, msg=name)
+
+
 def test_gradient_checkpointing_gives_same_output_and_grads():
     x = torch.randn(2, 3, 32, 32)
     plain, checkpointed = _vit(), _vit(with_cp=True)

@@ -328,12 +328,13 @@ class Harmony(BaseModel):
         (and the teachers' targets), so a step may back-propagate each pass before running the next
         (`sequential_backward`): peak memory of one pass, about one global crop's worth of tokens.
 
-        - `_clip_pass`: global crop 1 unmasked and the caption; the same CLS tokens are the iBOT student's
-          for the images whose crop-1 mask is empty (their iBOT input is that very crop);
+        - `_clip_pass`: global crop 1 unmasked and the caption (with the masked caption in the same text-tower
+          call, for MLM and text distillation); the same CLS tokens are the iBOT student's for the images whose
+          crop-1 mask is empty (their iBOT input is that very crop);
         - `_ibot_global_pass` per global view: the (other) images of that crop with their blockwise masks;
         - `_ibot_local_pass`: the local crops, in chunks of at most one global crop's tokens;
         - `_mae_pass` per global view: the kept 25 % of the patches and the decoder;
-        - `_text_pass`: the masked caption (MLM, text distillation).
+        - `_text_pass`, without CLIP: the masked caption (MLM, text distillation).
         """
         passes = [('_clip_pass', {})] if 'clip' in self.objectives else []
         if 'ibot' in self.objectives:
@@ -347,9 +348,13 @@ class Harmony(BaseModel):
                            for views in torch.arange(num_local).tensor_split(chunks)]
         if 'mae' in self.objectives:
             passes += [('_mae_pass', dict(view=view)) for view in range(NUM_GLOBAL)]
-        if {'mlm', 'text_dist'} & set(self.objectives):
+        if self._trains_text and 'clip' not in self.objectives:
             passes.append(('_text_pass', {}))
         return passes
+
+    @property
+    def _trains_text(self):
+        return bool({'mlm', 'text_dist'} & set(self.objectives))
 
     def loss(self, inputs, teacher_outputs=None, passes=None):
         """inputs from PretrainingDataPreprocessor -> dict of weighted losses and log-only scalars.
@@ -380,18 +385,18 @@ class Harmony(BaseModel):
     def _num_local(self, inputs):
         return inputs['local_crops'].shape[0] // self._batch_size(inputs) if 'local_crops' in inputs else 0
 
-    def _ibot_shares(self, inputs, teacher, cls_tokens, views, samples, patch_tokens=None, rows=None,
+    def _ibot_shares(self, inputs, teacher, cls_tokens, views, samples, masked_tokens=None, rows=None,
                      masks=None):
         """iBOT losses of student rows: CLS tokens [R, C] of views `views` [R] of samples `samples` [R]; for
-        global rows `rows` [R] (indices into the view-major global batch) also their patch tokens [R, N, C] and
-        masks [R, N]. The head runs once, on the CLS tokens and the masked patch tokens only."""
+        global rows `rows` [R] (indices into the view-major global batch) also their masked patch tokens
+        [M', C] (row-major, as `masks` [R, N] orders them). The head runs once, on all of these."""
         batch = self._batch_size(inputs)
         num_views = NUM_GLOBAL + self._num_local(inputs)
-        if patch_tokens is None:
+        if masked_tokens is None:
             logits = self.ibot_head(cls_tokens)
             return dict(loss_ibot_cls=self.ibot_loss.cls_loss(logits, teacher['ibot']['cls'], views, samples,
                                                               num_views))
-        logits = self.ibot_head(torch.cat([cls_tokens, patch_tokens[masks]]))  # [R + M', K]
+        logits = self.ibot_head(torch.cat([cls_tokens, masked_tokens]))  # [R + M', K]
         token_rows = inputs['ibot_masks'].nonzero()[:, 0]  # row of each teacher patch target [M]
         teacher_patch = teacher['ibot']['patch'][torch.isin(token_rows, rows)]  # [M', K]
         weights = masked_token_weights(masks, NUM_GLOBAL * batch)
@@ -402,9 +407,14 @@ class Harmony(BaseModel):
 
     def _clip_pass(self, inputs, teacher):
         batch = self._batch_size(inputs)
-        tokens = self.backbone.forward_tokens(inputs['global_crops'][:batch])  # first global crop: [B, 1+N, C]
+        crops = inputs['global_crops'][:batch]  # first global crop
+        tokens = self.backbone.forward_tokens(crops, queries=self._cls_query(crops))  # CLS only: [B, 1, C]
         image = F.normalize(self.image_projection(tokens[:, 0]), dim=-1)
-        text = F.normalize(self.text_encoder(inputs['text'])[0], dim=-1)
+        captions = inputs['text']
+        if self._trains_text:  # the masked caption goes through the text tower in the same call
+            captions = torch.cat([captions, inputs['masked_text']])
+        text, text_tokens = self.text_encoder(captions)  # [B or 2B, D], [B or 2B, L, width]
+        text = F.normalize(text[:batch], dim=-1)
         scale = self.logit_scale.clamp(max=self.max_logit_scale).exp().squeeze(0)
         hard_weight = self.hard_weight if self.soft_clip else 1.0
         loss = self.clip_loss(image, text, scale, hard_weight, teacher.get('clip_image'), teacher.get('clip_text'))
@@ -414,6 +424,8 @@ class Harmony(BaseModel):
             if len(samples):
                 losses.update(self._ibot_shares(inputs, teacher, tokens[samples, 0], torch.zeros_like(samples),
                                                 samples))
+        if self._trains_text:
+            losses.update(self._text_losses(inputs, teacher, text_tokens[batch:]))
         return losses
 
     def _ibot_global_pass(self, inputs, teacher, view):
@@ -424,17 +436,26 @@ class Harmony(BaseModel):
             if not len(samples):
                 return {}
         rows, masks = view * batch + samples, inputs['ibot_masks'][view * batch + samples]
-        tokens = self.backbone.forward_tokens(inputs['global_crops'][rows], masks)  # [R, 1+N, C]
+        # the outputs read: CLS and the masked patches (sorted first, then unmasked ones as padding)
+        counts = masks.sum(dim=1)
+        order = torch.argsort((~masks).to(torch.uint8), dim=1, stable=True)[:, :int(counts.max())]
+        queries = torch.cat([torch.zeros_like(order[:, :1]), order + 1], dim=1)  # [R, 1 + max masked]
+        tokens = self.backbone.forward_tokens(inputs['global_crops'][rows], masks, queries)
+        read = torch.arange(order.shape[1], device=order.device) < counts[:, None]  # [R, max masked]
         return self._ibot_shares(inputs, teacher, tokens[:, 0], torch.full_like(samples, view), samples,
-                                 tokens[:, 1:], rows, masks)
+                                 tokens[:, 1:][read], rows, masks)
 
     def _ibot_local_pass(self, inputs, teacher, views):
         batch = self._batch_size(inputs)
         crops = inputs['local_crops'][views[0] * batch:(views[-1] + 1) * batch]  # view-major
-        cls_tokens = self.backbone.forward_tokens(crops)[:, 0]  # [len(views) * B, C]
+        cls_tokens = self.backbone.forward_tokens(crops, queries=self._cls_query(crops))[:, 0]  # [V*B, C]
         samples = torch.arange(batch, device=crops.device).repeat(len(views))
         view_ids = (NUM_GLOBAL + torch.tensor(views, device=crops.device)).repeat_interleave(batch)
         return self._ibot_shares(inputs, teacher, cls_tokens, view_ids, samples)
+
+    @staticmethod
+    def _cls_query(crops):
+        return torch.zeros(crops.shape[0], 1, dtype=torch.long, device=crops.device)  # [B, 1]: position 0
 
     def _mae_pass(self, inputs, teacher, view):
         batch = self._batch_size(inputs)
@@ -443,13 +464,17 @@ class Harmony(BaseModel):
         num_keep = int(round(shuffle.shape[1] * (1 - self.mae_ratio)))
         visible = self.backbone.forward_visible(crops, shuffle[:, :num_keep])
         grid = (crops.shape[-2] // self.backbone.patch_size, crops.shape[-1] // self.backbone.patch_size)
-        pred = self.mae_decoder(visible, restore, grid)
-        # every image has the same number of masked patches: the mean over views is the mean over all patches
-        return dict(loss_mae=self.mae_loss(pred, crops, restore >= num_keep) / NUM_GLOBAL)
+        removed = shuffle[:, num_keep:]  # [B, N - K]: the patches to reconstruct
+        pred = self.mae_decoder(visible, restore, grid, predict=removed)
+        # every image has the same number of removed patches: the mean over views is the mean over all patches
+        return dict(loss_mae=self.mae_loss(pred, crops, removed) / NUM_GLOBAL)
 
     def _text_pass(self, inputs, teacher):
+        return self._text_losses(inputs, teacher, self.text_encoder(inputs['masked_text'])[1])
+
+    def _text_losses(self, inputs, teacher, tokens):
+        """MLM and text distillation from the text tower's tokens [B, L, width] of the masked caption."""
         losses = {}
-        _, tokens = self.text_encoder(inputs['masked_text'])  # [B, L, width]
         valid = inputs['text'] != 0
         if 'mlm' in self.objectives:
             logits = self.mlm_decoder(tokens, inputs['mlm_mask'], valid)

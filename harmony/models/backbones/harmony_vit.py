@@ -158,21 +158,23 @@ class HarmonyViT(BaseModule):
         tokens = torch.cat([self.cls_token.expand(tokens.shape[0], -1, -1), tokens], dim=1)
         return tokens + resize_pos_embed(self.pos_embed, grid), grid
 
-    def run_block(self, block, tokens):
+    def run_block(self, block, tokens, queries=None):
         if self.with_cp and tokens.requires_grad:
-            return checkpoint(block, tokens, use_reentrant=False)
-        return block(tokens)
+            return checkpoint(block, tokens, None, queries, use_reentrant=False)
+        return block(tokens, queries=queries)
 
-    def encode(self, tokens):
-        """All blocks and the final norm (if any): [B, L, C] -> [B, L, C]."""
-        for block in self.blocks:
-            tokens = self.run_block(block, tokens)
+    def encode(self, tokens, queries=None):
+        """All blocks and the final norm (if any): [B, L, C] -> [B, L, C]; with `queries` [B, Q] (positions)
+        the last block computes only those tokens -> [B, Q, C]."""
+        for index, block in enumerate(self.blocks):
+            tokens = self.run_block(block, tokens, queries if index == self.num_layers - 1 else None)
         return self.norm(tokens)
 
-    def forward_tokens(self, x, mask=None):
-        """Normalised output tokens [B, 1+h*w, C]; `mask` [B, h*w] bool replaces patches by [MASK] (iBOT)."""
+    def forward_tokens(self, x, mask=None, queries=None):
+        """Normalised output tokens [B, 1+h*w, C]; `mask` [B, h*w] bool replaces patches by [MASK] (iBOT);
+        `queries` [B, Q]: only these positions of the output (0 is CLS), [B, Q, C], at a lower cost."""
         tokens, _ = self.embed(x, mask)
-        return self.encode(tokens)
+        return self.encode(tokens, queries)
 
     def forward_visible(self, x, keep_ids):
         """MAE encoder: only the patches at `keep_ids` [B, K] (plus CLS) go through the blocks -> [B, 1+K, C]."""

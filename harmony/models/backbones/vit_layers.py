@@ -1,4 +1,5 @@
 """Transformer building blocks of HarmonyViT; parameter names follow timm's ViT, so exports map one to one."""
+import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from timm.layers import DropPath, Mlp
@@ -31,12 +32,26 @@ class Attention(nn.Module):
         self.qkv = nn.Linear(dim, dim * 3, bias=qkv_bias)
         self.proj = nn.Linear(dim, dim)
 
-    def forward(self, x, attn_mask=None):
-        """x [B, L, C]; attn_mask: optional bool [B, 1, 1, L], True where a key may be attended to."""
+    def forward(self, x, attn_mask=None, queries=None):
+        """x [B, L, C]; attn_mask: optional bool [B, 1, 1, L], True where a key may be attended to; queries:
+        optional [B, Q] positions that attend (keys and values still come from all L tokens) -> [B, Q, C]."""
         B, L, C = x.shape
-        q, k, v = self.qkv(x).reshape(B, L, 3, self.num_heads, C // self.num_heads).permute(2, 0, 3, 1, 4)
-        x = F.scaled_dot_product_attention(q, k, v, attn_mask=attn_mask)  # [B, heads, L, C/heads]
-        return self.proj(x.transpose(1, 2).reshape(B, L, C))
+        head_dims = C // self.num_heads
+        if queries is None:
+            q, k, v = self.qkv(x).reshape(B, L, 3, self.num_heads, head_dims).permute(2, 0, 3, 1, 4)
+        else:
+            weight, bias = self.qkv.weight, self.qkv.bias
+            q = F.linear(gather_tokens(x, queries), weight[:C], None if bias is None else bias[:C])
+            q = q.reshape(B, -1, self.num_heads, head_dims).transpose(1, 2)
+            k, v = F.linear(x, weight[C:], None if bias is None else bias[C:]).reshape(
+                B, L, 2, self.num_heads, head_dims).permute(2, 0, 3, 1, 4)
+        x = F.scaled_dot_product_attention(q, k, v, attn_mask=attn_mask)  # [B, heads, L or Q, C/heads]
+        return self.proj(x.transpose(1, 2).reshape(B, -1, C))
+
+
+def gather_tokens(x, positions):
+    """x [B, L, C], positions [B, Q] -> [B, Q, C]."""
+    return torch.gather(x, 1, positions.unsqueeze(-1).expand(-1, -1, x.shape[-1]))
 
 
 class Block(nn.Module):
@@ -50,6 +65,9 @@ class Block(nn.Module):
         self.mlp = Mlp(dim, int(dim * mlp_ratio), act_layer=nn.GELU)
         self.drop_path = DropPath(drop_path) if drop_path > 0 else nn.Identity()
 
-    def forward(self, x, attn_mask=None):  # [B, L, C]
-        x = x + self.drop_path(self.attn(self.norm1(x), attn_mask))
+    def forward(self, x, attn_mask=None, queries=None):
+        """x [B, L, C] -> [B, L, C]; with `queries` [B, Q] (positions), only those tokens are computed (the
+        others still serve as keys and values) -> [B, Q, C]: a last block whose other outputs nobody reads."""
+        residual = x if queries is None else gather_tokens(x, queries)
+        x = residual + self.drop_path(self.attn(self.norm1(x), attn_mask, queries))
         return x + self.drop_path(self.mlp(self.norm2(x)))

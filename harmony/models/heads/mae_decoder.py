@@ -40,15 +40,19 @@ class MAEDecoder(nn.Module):
             return torch.zeros(1, 1 + grid[0] * grid[1], self.dims, device=device)
         return sincos_2d_pos_embed(*grid, self.dims).to(device)
 
-    def forward(self, visible, restore_ids, grid):
+    def forward(self, visible, restore_ids, grid, predict=None):
         """visible [B, 1+K, C] (CLS first, encoder order of kept patches); restore_ids [B, N] puts the sequence
-        [kept..., masked...] back in image order; grid (h, w) with h*w = N. Returns predictions [B, N, p*p*C]."""
+        [kept..., masked...] back in image order; grid (h, w) with h*w = N. Returns predictions [B, N, p*p*C],
+        or with `predict` [B, Q] (patch indices) only those [B, Q, p*p*C] (the last block computes no other
+        token)."""
         x = self.embed(visible)
         B, N = restore_ids.shape
         masked = self.mask_token.expand(B, N + 1 - x.shape[1], -1)
         patches = torch.cat([x[:, 1:], masked], dim=1)
         patches = torch.gather(patches, 1, restore_ids.unsqueeze(-1).expand(-1, -1, self.dims))
         x = torch.cat([x[:, :1], patches], dim=1) + self.position_embedding(grid, x.device).to(x.dtype)
-        for block in self.blocks:
+        for block in self.blocks[:-1]:
             x = block(x)
-        return self.predict(self.norm(x))[:, 1:]
+        if predict is None:
+            return self.predict(self.norm(self.blocks[-1](x)))[:, 1:]
+        return self.predict(self.norm(self.blocks[-1](x, queries=predict + 1)))  # +1: CLS comes first

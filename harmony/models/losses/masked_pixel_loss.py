@@ -1,4 +1,5 @@
 """MAE's objective: mean squared error on the pixels of the masked patches, each patch normalised (He et al., 2022)."""
+import torch
 import torch.nn as nn
 
 from harmony.registry import MODELS
@@ -23,7 +24,7 @@ def unpatchify(patches, patch_size, grid, channels=3):
 
 @MODELS.register_module()
 class MaskedPixelLoss(nn.Module):
-    """L2 between predicted and target patches, averaged over the masked patches only.
+    """L2 between predicted and target patches, averaged over the patches predicted (MAE: the masked ones).
 
     Args:
         patch_size: side of a patch in pixels (the encoder's).
@@ -42,8 +43,8 @@ class MaskedPixelLoss(nn.Module):
             target = (target - mean) / (var + self.eps) ** 0.5
         return target
 
-    def forward(self, pred, images, mask):
-        """pred [B, N, p*p*C]; images [B, C, H, W]; mask [B, N] (1/True = removed from the encoder) -> scalar."""
-        per_patch = ((pred - self.targets(images)) ** 2).mean(dim=-1)  # [B, N]
-        mask = mask.to(per_patch.dtype)
-        return (per_patch * mask).sum() / mask.sum().clamp(min=1.0)
+    def forward(self, pred, images, positions):
+        """pred [B, Q, p*p*C]: predictions of the patches at `positions` [B, Q] (indices into the image's
+        patches, e.g. the ones removed from the encoder); images [B, C, H, W] -> mean squared error (scalar)."""
+        target = torch.gather(self.targets(images), 1, positions.unsqueeze(-1).expand(-1, -1, pred.shape[-1]))
+        return ((pred - target) ** 2).mean()

@@ -9,5 +9,4 @@ def ema_update(teacher, student, momentum):
     student_params = [p.detach() for p in student.parameters()]
     if len(teacher_params) != len(student_params):
         raise ValueError(f'teacher has {len(teacher_params)} parameters, student {len(student_params)}')
-    torch._foreach_mul_(teacher_params, momentum)
-    torch._foreach_add_(teacher_params, student_params, alpha=1 - momentum)
+    torch._foreach_lerp_(teacher_params, student_params, 1 - momentum)  # one pass over both parameter lists
