@@ -13,7 +13,9 @@ After `--warmup` steps of each, `--steps` steps are timed alternately (Harmony, 
 machine noise hits both. Printed (and written as Markdown with `--out`): seconds per step (median), samples/s,
 the Harmony/CLIP ratio, GFLOP per sample (torch's FlopCounterMode over one forward+backward), achieved TFLOP/s,
 peak memory of a separate process that runs only that model (`--only`, started by this tool): CUDA max
-allocated, or peak RSS on CPU — and, on CUDA, MFU against the device's peak (`--peak-tflops`).
+allocated, or peak RSS on CPU — and, on CUDA, MFU against the device's peak (`--peak-tflops`). Then Harmony's
+step by part, each piece run alone: the teachers' forward, every student pass's forward and backward (with the
+modules it runs), the optimiser step and the EMA update, in seconds and GFLOP per sample.
 """
 import argparse
 import json
@@ -81,7 +83,7 @@ def plain_optim_wrapper(optim_cfg, device):
 
 
 class HarmonyStep:
-    """Harmony's training step (train_step + EMA update) from the config."""
+    """Harmony's training step (train_step + EMA update) from the config; `parts` times its pieces one by one."""
 
     def __init__(self, cfg, batch, device):
         self.model = MODELS.build(cfg.model).to(device)
@@ -98,6 +100,37 @@ class HarmonyStep:
         data = self.model.data_preprocessor(self.batch, training=True)
         losses = self.model(**data, mode='loss')
         sum(v for k, v in losses.items() if k.startswith('loss')).backward()
+
+    def parts(self, measure):
+        """[(part, modules it runs, forward, backward)] of one step, each piece run alone and measured by
+        `measure(fn)` (seconds or GFLOP): the teachers, each student pass, the optimiser step, the EMA."""
+        model, rows = self.model, []
+        touched = set()
+        hooks = [module.register_forward_pre_hook(lambda module, args, name=name: touched.add(name))
+                 for name, module in model.named_modules() if name]
+
+        def piece(name, forward, backward=None):
+            touched.clear()
+            result = [None]
+            forward_cost = measure(lambda: result.__setitem__(0, forward()))
+            runs = sorted({'.'.join(n.split('.')[:2 if n.startswith('teacher.') else 1]) for n in touched})
+            rows.append((name, ', '.join(runs), forward_cost, measure(lambda: backward(result[0])) if backward
+                         else None))
+            return result[0]
+
+        data = model.data_preprocessor(self.batch, training=True)
+        with torch.no_grad():
+            teacher = piece('teachers', lambda: model(**data, mode='teacher'))
+        for index, (method, kwargs) in enumerate(model.student_passes(data['inputs'])):
+            label = method.strip('_').replace('_pass', '') + ''.join(f' {k}={v}' for k, v in kwargs.items())
+            piece(label, lambda: model(**data, mode='loss', teacher_outputs=teacher, passes=(index,)),
+                  lambda losses: sum(v for k, v in losses.items() if k.startswith('loss')).backward())
+        for hook in hooks:
+            hook.remove()
+        rows.append(('optimiser step (incl. clipping)', '', measure(self.optim_wrapper.step), None))
+        self.optim_wrapper.zero_grad()
+        rows.append(('EMA teachers', '', measure(lambda: model.update_teacher(0.996)), None))
+        return rows
 
 
 def tower_sizes(model_cfg):
@@ -149,6 +182,12 @@ def timed(step, device):
     if device == 'cuda':
         torch.cuda.synchronize()
     return time.perf_counter() - begin
+
+
+def counted_gflop(fn):
+    with FlopCounterMode(display=False) as counter:
+        fn()
+    return counter.get_total_flops() / 1e9
 
 
 def gflop_per_sample(step, batch_size):
@@ -217,10 +256,12 @@ def main():
         for _ in range(args.steps):
             for name, step in steps.items():
                 times[name].append(timed(step, args.device))
-    report(args, cfg, flops, memory, times)
+        parts = list(zip(steps['harmony'].parts(lambda fn: timed(fn, args.device)),
+                         steps['harmony'].parts(counted_gflop)))
+    report(args, cfg, flops, memory, times, parts)
 
 
-def report(args, cfg, flops, memory, times):
+def report(args, cfg, flops, memory, times, parts):
     peak = device_peak_tflops(args)
     device = torch.cuda.get_device_name() if args.device == 'cuda' else f'CPU ({os.cpu_count()} cores)'
     lines = [f'{os.path.basename(args.config)}, batch {args.batch}, {"bf16" if args.amp else "fp32"}, {device}, '
@@ -234,7 +275,13 @@ def report(args, cfg, flops, memory, times):
         lines.append(f'| {label} | {seconds[name]:.3f} | {args.batch / seconds[name]:.2f} | {flops[name]:.4g} | '
                      f'{tflops:.3g} | {mfu} | {memory[name]:.2f} |')
     lines += ['', f'Harmony / CLIP: time {seconds["harmony"] / seconds["clip"]:.2f}x, '
-                  f'work {flops["harmony"] / flops["clip"]:.2f}x, memory {memory["harmony"] / memory["clip"]:.2f}x']
+                  f'work {flops["harmony"] / flops["clip"]:.2f}x, memory {memory["harmony"] / memory["clip"]:.2f}x',
+              '', 'Harmony step by part (each run alone once more; forward / backward):', '',
+              '| part | runs | forward s | backward s | GFLOP/sample |', '|---|---|---|---|---|']
+    for (name, runs, forward, backward), (_, _, forward_flops, backward_flops) in parts:
+        gflop = (forward_flops + (backward_flops or 0)) / args.batch
+        lines.append(f'| {name} | {runs} | {forward:.3f} | {"" if backward is None else f"{backward:.3f}"} | '
+                     f'{gflop:.3g} |')
     text = '\n'.join(lines)
     print(text, flush=True)
     if args.out:

@@ -14,8 +14,10 @@ model = dict(
     mae_loss=dict(norm_pix=True),
     text_dist_loss=dict(student_temperature=0.1, center_momentum=0.9),
     mae_ratio=0.75,
-    # True: back-propagate each loss group right after its forward (same gradients, lower peak memory).
-    sequential_backward=False,
+    # Back-propagate each student pass right after its forward: the same gradients and, measured on CPU, the same
+    # step time, with the peak memory of one pass (ViT-S/16, batch 8: 4.4 GB instead of 7.0 GB). Under DDP the
+    # gradients are then all-reduced during the last pass's backward only; False overlaps them with all of it.
+    sequential_backward=True,
 )
 # DDP wrapper that knows the sequential-backward step (a plain DDP step otherwise). The Runner looks wrapper types
 # up in mmengine's root registry: the scope prefix is needed.
