@@ -113,7 +113,8 @@ class HarmonyStep:
             touched.clear()
             result = [None]
             forward_cost = measure(lambda: result.__setitem__(0, forward()))
-            runs = sorted({'.'.join(n.split('.')[:2 if n.startswith('teacher.') else 1]) for n in touched})
+            runs = sorted({'.'.join(n.split('.')[:2 if n.startswith('teacher.') else 1]) for n in touched
+                           if not n.endswith('_loss')})
             rows.append((name, ', '.join(runs), forward_cost, measure(lambda: backward(result[0])) if backward
                          else None))
             return result[0]
