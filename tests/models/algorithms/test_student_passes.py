@@ -2,7 +2,8 @@
 
 The straightforward computation (below, written as plainly as possible) runs the teachers' heads on every
 token, encodes crop 1 again for CLIP, computes every output token of every last block, runs the iBOT head on
-every token of every crop, the MAE decoder on both crops at once and the text tower once per caption. Drop path is off, so that sharing crop 1's encoding between CLIP and iBOT is exact."""
+every token of every crop, the MAE decoder on both crops at once and the text tower once per caption. Drop
+path is off, so that sharing crop 1's encoding between CLIP and iBOT is exact."""
 import torch
 import torch.nn.functional as F
 from mmengine.dataset import default_collate
