@@ -4,8 +4,6 @@
 # batch on fewer GPUs, set global_batch_size=768 with optim_wrapper.accumulative_counts (see the README).
 #   tools/dist_train.sh configs/harmony/vitl16_cc3m_fsdp.py 8
 _base_ = ['./vits16_cc3m.py', '../_base_/strategies/fsdp.py']
-# One backward: FSDP's no_sync between pass backwards would hold unsharded gradients on every rank; activation
-# checkpointing keeps the activations small instead.
 model = dict(backbone=dict(arch='large', with_cp=True),
              text_encoder=dict(width=768, heads=12, layers=12, embed_dim=768),
-             sequential_backward=False)
+             sequential_backward=False)  # one backward under FSDP (see the strategy base)

@@ -32,14 +32,20 @@ class HarmonyFullyShardedDataParallel(MMFullyShardedDataParallel):
       (`teacher_parameters_outside_blocks`). Teacher and student blocks are identical units, so their local
       shards hold the same elements: the EMA pairs them shard by shard, with the root unit gathered
       (`update_teacher`).
-    - Step: `harmony_train_step` (teachers, each loss group and zero-shot prediction all run through the root's
-      forward, which gathers the root unit), non-finite updates skipped, `sequential_backward` via `no_sync`.
+    - Step: `harmony_train_step` (teachers, the student passes and zero-shot prediction all run through the
+      root's forward, which gathers the root unit), non-finite updates skipped; one backward
+      (`sequential_backward` is refused).
     - Gradient clipping: the optimiser wrapper's `clip_grad` is computed over the sharded gradients of all ranks
       (FSDP's `clip_grad_norm_`), not over each rank's shard.
     - Without CUDA the shards live on CPU (gloo), which is how the tests run it.
     """
 
     def __init__(self, module, device_id=None, auto_wrap_policy=None, **kwargs):
+        if getattr(module, 'sequential_backward', False):
+            raise ValueError('model.sequential_backward=True does not work with FSDP (no_sync between the pass '
+                             'backwards keeps unsharded gradients on every rank, and FSDP rejects the second '
+                             'backward): set model.sequential_backward=False, as configs/_base_/strategies/fsdp.py '
+                             'does, and use model.backbone.with_cp=True to save activation memory')
         if auto_wrap_policy is None:
             auto_wrap_policy = ModuleWrapPolicy(set(TRANSFORMER_BLOCKS))
         if not torch.cuda.is_available():

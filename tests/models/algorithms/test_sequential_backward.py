@@ -2,6 +2,7 @@
 import os
 import socket
 
+import pytest
 import torch
 import torch.distributed as dist
 import torch.multiprocessing as mp
@@ -72,3 +73,9 @@ def test_sequential_step_under_ddp_equals_single_backward(demo_data):
     mp.spawn(_two_ranks, args=(port, _samples(demo_data, 4), results), nprocs=2)
     for name, value in results[0].items():  # both ranks applied the same all-reduced gradient
         torch.testing.assert_close(results[1][name], value, msg=name)
+
+
+def test_fsdp_refuses_the_pass_by_pass_backward():
+    from harmony.models.algorithms import HarmonyFullyShardedDataParallel
+    with pytest.raises(ValueError, match='sequential_backward=True does not work with FSDP'):
+        HarmonyFullyShardedDataParallel(Harmony(**TINY, sequential_backward=True))
