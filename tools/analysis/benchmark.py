@@ -98,8 +98,7 @@ class HarmonyStep:
 
     def forward_backward(self):
         data = self.model.data_preprocessor(self.batch, training=True)
-        losses = self.model(**data, mode='loss')
-        sum(v for k, v in losses.items() if k.startswith('loss')).backward()
+        self.model.parse_losses(self.model(**data, mode='loss'))[0].backward()
 
     def parts(self, measure):
         """[(part, modules it runs, forward, backward)] of one step, each piece run alone and measured by
@@ -111,13 +110,13 @@ class HarmonyStep:
 
         def piece(name, forward, backward=None):
             touched.clear()
-            result = [None]
-            forward_cost = measure(lambda: result.__setitem__(0, forward()))
+            outputs = []
+            forward_cost = measure(lambda: outputs.append(forward()))
             runs = sorted({'.'.join(n.split('.')[:2 if n.startswith('teacher.') else 1]) for n in touched
                            if not n.endswith('_loss')})
-            rows.append((name, ', '.join(runs), forward_cost, measure(lambda: backward(result[0])) if backward
-                         else None))
-            return result[0]
+            backward_cost = measure(lambda: backward(outputs[0])) if backward else None
+            rows.append((name, ', '.join(runs), forward_cost, backward_cost))
+            return outputs[0]
 
         data = model.data_preprocessor(self.batch, training=True)
         with torch.no_grad():
@@ -125,7 +124,7 @@ class HarmonyStep:
         for index, (method, kwargs) in enumerate(model.student_passes(data['inputs'])):
             label = method.strip('_').replace('_pass', '') + ''.join(f' {k}={v}' for k, v in kwargs.items())
             piece(label, lambda: model(**data, mode='loss', teacher_outputs=teacher, passes=(index,)),
-                  lambda losses: sum(v for k, v in losses.items() if k.startswith('loss')).backward())
+                  lambda losses: model.parse_losses(losses)[0].backward())
         for hook in hooks:
             hook.remove()
         rows.append(('optimiser step (incl. clipping)', '', measure(self.optim_wrapper.step), None))
@@ -192,11 +191,10 @@ def counted_gflop(fn):
 
 
 def gflop_per_sample(step, batch_size):
-    with FlopCounterMode(display=False) as counter:
-        step.forward_backward()
+    gflop = counted_gflop(step.forward_backward)
     for param in step.model.parameters():
         param.grad = None
-    return counter.get_total_flops() / batch_size / 1e9
+    return gflop / batch_size
 
 
 def peak_rss_gb():

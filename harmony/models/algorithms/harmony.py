@@ -310,7 +310,7 @@ class Harmony(BaseModel):
                 head.last_layer(features[:, 0]), head.last_layer(patches[inputs['ibot_masks']]),
                 head.last_layer(patches.mean(dim=1)), self.teacher_temperature, self.teacher_patch_temperature)
         if 'image_projection' in self.teacher:
-            batch = inputs['text'].shape[0]
+            batch = self._batch_size(inputs)
             out['clip_image'] = F.normalize(self.teacher['image_projection'](tokens[:batch, 0]), dim=-1)
             out['clip_text'] = F.normalize(text, dim=-1)
         if 'text_dist_head' in self.teacher:
@@ -341,7 +341,7 @@ class Harmony(BaseModel):
             passes += [('_ibot_global_pass', dict(view=view)) for view in range(NUM_GLOBAL)]
             num_local = self._num_local(inputs)
             if num_local:
-                crop_tokens = [crops[0, 0].numel() // self.backbone.patch_size ** 2 + 1
+                crop_tokens = [crops.shape[-2] * crops.shape[-1] // self.backbone.patch_size ** 2 + 1
                                for crops in (inputs['global_crops'], inputs['local_crops'])]
                 chunks = math.ceil(num_local / max(crop_tokens[0] // crop_tokens[1], 1))
                 passes += [('_ibot_local_pass', dict(views=views.tolist()))
@@ -390,20 +390,18 @@ class Harmony(BaseModel):
         """iBOT losses of student rows: CLS tokens [R, C] of views `views` [R] of samples `samples` [R]; for
         global rows `rows` [R] (indices into the view-major global batch) also their masked patch tokens
         [M', C] (row-major, as `masks` [R, N] orders them). The head runs once, on all of these."""
-        batch = self._batch_size(inputs)
-        num_views = NUM_GLOBAL + self._num_local(inputs)
-        if masked_tokens is None:
-            logits = self.ibot_head(cls_tokens)
-            return dict(loss_ibot_cls=self.ibot_loss.cls_loss(logits, teacher['ibot']['cls'], views, samples,
-                                                              num_views))
-        logits = self.ibot_head(torch.cat([cls_tokens, masked_tokens]))  # [R + M', K]
-        token_rows = inputs['ibot_masks'].nonzero()[:, 0]  # row of each teacher patch target [M]
-        teacher_patch = teacher['ibot']['patch'][torch.isin(token_rows, rows)]  # [M', K]
-        weights = masked_token_weights(masks, NUM_GLOBAL * batch)
-        return dict(
-            loss_ibot_cls=self.ibot_loss.cls_loss(logits[:len(rows)], teacher['ibot']['cls'], views, samples,
-                                                  num_views),
-            loss_ibot_patch=self.ibot_loss.patch_loss(logits[len(rows):], teacher_patch, weights))
+        if masked_tokens is not None:
+            cls_tokens = torch.cat([cls_tokens, masked_tokens])
+        logits = self.ibot_head(cls_tokens)  # [R (+ M'), K]
+        num_rows = len(samples)
+        shares = dict(loss_ibot_cls=self.ibot_loss.cls_loss(
+            logits[:num_rows], teacher['ibot']['cls'], views, samples, NUM_GLOBAL + self._num_local(inputs)))
+        if masked_tokens is not None:
+            token_rows = inputs['ibot_masks'].nonzero()[:, 0]  # row of each teacher patch target [M]
+            teacher_patch = teacher['ibot']['patch'][torch.isin(token_rows, rows)]  # [M', K]
+            weights = masked_token_weights(masks, NUM_GLOBAL * self._batch_size(inputs))
+            shares['loss_ibot_patch'] = self.ibot_loss.patch_loss(logits[num_rows:], teacher_patch, weights)
+        return shares
 
     def _clip_pass(self, inputs, teacher):
         batch = self._batch_size(inputs)

@@ -8,6 +8,7 @@ from mmengine.model import BaseModule
 from torch.utils.checkpoint import checkpoint
 
 from harmony.registry import MODELS
+from harmony.utils.tokens import gather_tokens
 from .vit_layers import Block, PatchEmbed
 
 ARCHS = {
@@ -179,7 +180,7 @@ class HarmonyViT(BaseModule):
     def forward_visible(self, x, keep_ids):
         """MAE encoder: only the patches at `keep_ids` [B, K] (plus CLS) go through the blocks -> [B, 1+K, C]."""
         tokens, _ = self.embed(x)
-        patches = torch.gather(tokens[:, 1:], 1, keep_ids.unsqueeze(-1).expand(-1, -1, tokens.shape[-1]))
+        patches = gather_tokens(tokens[:, 1:], keep_ids)
         return self.encode(torch.cat([tokens[:, :1], patches], dim=1))
 
     # ---------------------------------------------------------------- downstream

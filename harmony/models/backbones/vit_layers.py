@@ -1,8 +1,9 @@
 """Transformer building blocks of HarmonyViT; parameter names follow timm's ViT, so exports map one to one."""
-import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from timm.layers import DropPath, Mlp
+
+from harmony.utils.tokens import gather_tokens
 
 
 class PatchEmbed(nn.Module):
@@ -47,11 +48,6 @@ class Attention(nn.Module):
                 B, L, 2, self.num_heads, head_dims).permute(2, 0, 3, 1, 4)
         x = F.scaled_dot_product_attention(q, k, v, attn_mask=attn_mask)  # [B, heads, L or Q, C/heads]
         return self.proj(x.transpose(1, 2).reshape(B, -1, C))
-
-
-def gather_tokens(x, positions):
-    """x [B, L, C], positions [B, Q] -> [B, Q, C]."""
-    return torch.gather(x, 1, positions.unsqueeze(-1).expand(-1, -1, x.shape[-1]))
 
 
 class Block(nn.Module):

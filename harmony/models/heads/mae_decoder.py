@@ -3,6 +3,7 @@ import torch
 import torch.nn as nn
 
 from harmony.registry import MODELS
+from harmony.utils.tokens import gather_tokens
 from ..backbones.vit_layers import Block
 from .pos_embed import sincos_2d_pos_embed
 
@@ -49,7 +50,7 @@ class MAEDecoder(nn.Module):
         B, N = restore_ids.shape
         masked = self.mask_token.expand(B, N + 1 - x.shape[1], -1)
         patches = torch.cat([x[:, 1:], masked], dim=1)
-        patches = torch.gather(patches, 1, restore_ids.unsqueeze(-1).expand(-1, -1, self.dims))
+        patches = gather_tokens(patches, restore_ids)
         x = torch.cat([x[:, :1], patches], dim=1) + self.position_embedding(grid, x.device).to(x.dtype)
         for block in self.blocks[:-1]:
             x = block(x)

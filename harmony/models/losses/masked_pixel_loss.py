@@ -1,8 +1,8 @@
 """MAE's objective: mean squared error on the pixels of the masked patches, each patch normalised (He et al., 2022)."""
-import torch
 import torch.nn as nn
 
 from harmony.registry import MODELS
+from harmony.utils.tokens import gather_tokens
 
 
 def patchify(images, patch_size):
@@ -46,5 +46,4 @@ class MaskedPixelLoss(nn.Module):
     def forward(self, pred, images, positions):
         """pred [B, Q, p*p*C]: predictions of the patches at `positions` [B, Q] (indices into the image's
         patches, e.g. the ones removed from the encoder); images [B, C, H, W] -> mean squared error (scalar)."""
-        target = torch.gather(self.targets(images), 1, positions.unsqueeze(-1).expand(-1, -1, pred.shape[-1]))
-        return ((pred - target) ** 2).mean()
+        return ((pred - gather_tokens(self.targets(images), positions)) ** 2).mean()
