@@ -272,8 +272,9 @@ class Harmony(BaseModel):
     @staticmethod
     def reduce_log_vars(log_vars):
         """{name: value} of this rank -> {name: float averaged over ranks}, in one all-reduce: the log shows the
-        global batch's losses, and a NaN on any rank reaches all of them (for `NonFiniteGuard`)."""
-        names = list(log_vars)
+        global batch's losses, and a NaN on any rank reaches all of them (for `NonFiniteGuard`). The values go in
+        name order: ranks meet the names in different orders (a loss's first share may come from another pass)."""
+        names = sorted(log_vars)
         values = torch.stack([log_vars[name] for name in names])
         _, world_size = world_info()
         if world_size > 1:
@@ -437,7 +438,7 @@ class Harmony(BaseModel):
         # the outputs read: CLS and the masked patches (sorted first, then unmasked ones as padding)
         counts = masks.sum(dim=1)
         order = torch.argsort((~masks).to(torch.uint8), dim=1, stable=True)[:, :int(counts.max())]
-        queries = torch.cat([torch.zeros_like(order[:, :1]), order + 1], dim=1)  # [R, 1 + max masked]
+        queries = torch.cat([self._cls_query(masks), order + 1], dim=1)  # [R, 1 + max masked]
         tokens = self.backbone.forward_tokens(inputs['global_crops'][rows], masks, queries)
         read = torch.arange(order.shape[1], device=order.device) < counts[:, None]  # [R, max masked]
         return self._ibot_shares(inputs, teacher, tokens[:, 0], torch.full_like(samples, view), samples,

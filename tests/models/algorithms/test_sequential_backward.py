@@ -75,6 +75,25 @@ def test_sequential_step_under_ddp_equals_single_backward(demo_data):
         torch.testing.assert_close(results[1][name], value, msg=name)
 
 
+def _reduce_in_rank_order(rank, port, results):
+    os.environ.update(MASTER_ADDR='127.0.0.1', MASTER_PORT=str(port))
+    dist.init_process_group('gloo', rank=rank, world_size=2)
+    mine = {'loss_a': torch.tensor(1.0), 'loss_b': torch.tensor(2.0)}
+    if rank == 1:  # this rank met the names the other way round (a loss's first share in another pass)
+        mine = {'loss_b': torch.tensor(4.0), 'loss_a': torch.tensor(3.0)}
+    results[rank] = Harmony.reduce_log_vars(mine)
+    dist.destroy_process_group()
+
+
+def test_logged_values_are_averaged_name_by_name_whatever_order_ranks_meet_them():
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        port = sock.getsockname()[1]
+    results = mp.Manager().dict()
+    mp.spawn(_reduce_in_rank_order, args=(port, results), nprocs=2)
+    assert results[0] == results[1] == {'loss_a': 2.0, 'loss_b': 3.0}
+
+
 def test_fsdp_refuses_the_pass_by_pass_backward():
     from harmony.models.algorithms import HarmonyFullyShardedDataParallel
     with pytest.raises(ValueError, match='sequential_backward=True does not work with FSDP'):

@@ -119,6 +119,17 @@ def test_passes_equal_the_straightforward_computation(demo_data):
         torch.testing.assert_close(grad, expected_grads[name], rtol=1e-4, atol=1e-6, msg=name)
 
 
+def test_a_global_crop_without_any_mask_in_the_batch(demo_data):
+    """Every crop-2 image drawn without a mask: that pass reads the CLS tokens only."""
+    model = _model()
+    x = _inputs(demo_data, model)
+    x['ibot_masks'][8:] = False
+    expected, _ = straightforward_losses(model, x)
+    losses = model.loss(x)
+    for name, value in expected.items():
+        torch.testing.assert_close(losses[name], value, rtol=1e-5, atol=1e-6, msg=name)
+
+
 def test_each_pass_alone_adds_up_to_the_whole(demo_data):
     """Shares of separately run passes (the sequential-backward unit) sum to the one-call losses."""
     model = _model()
