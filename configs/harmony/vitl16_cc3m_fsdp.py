@@ -7,3 +7,5 @@ _base_ = ['./vits16_cc3m.py', '../_base_/strategies/fsdp.py']
 model = dict(backbone=dict(arch='large', with_cp=True),
              text_encoder=dict(width=768, heads=12, layers=12, embed_dim=768),
              sequential_backward=False)  # one backward under FSDP (see the strategy base)
+# foreach AdamW: torch's FSDP loss scaler cannot drive the fused one (harmony.HarmonyFSDPStrategy refuses it)
+optim_wrapper = dict(optimizer=dict(fused=False))

@@ -148,6 +148,7 @@ def test_vitl_fsdp_config_shards_a_vit_large_with_activation_checkpointing():
     assert cfg.runner_type == 'FlexibleRunner' and cfg.strategy.type == 'harmony.HarmonyFSDPStrategy'
     assert cfg.strategy.model_wrapper.type == 'harmony.HarmonyFullyShardedDataParallel'
     assert cfg.strategy.state_dict_cfg == 'full'
+    assert cfg.optim_wrapper.type == 'AmpOptimWrapper' and cfg.optim_wrapper.optimizer.fused is False
     with torch.device('meta'):
         model = Harmony(**{k: v for k, v in cfg.model.items() if k != 'type'})
     assert model.backbone.embed_dims == 1024 and model.backbone.num_layers == 24 and model.backbone.with_cp

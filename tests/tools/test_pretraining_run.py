@@ -1,6 +1,7 @@
 """Harmony pre-training through tools/train.py on the demo pairs: all objectives log; a run killed at any moment,
 even while writing a checkpoint, resumes into the exact run it would have been."""
 import json
+import math
 import os
 import subprocess
 import sys
@@ -63,15 +64,20 @@ def _final_state(work_dir):
     return torch.load(work_dir / 'iter_12.pth', map_location='cpu', weights_only=False)['state_dict']
 
 
-def _assert_same_run(resumed_dir, reference_dir, first_iter):
-    """Bit-exact: every logged value of iterations first_iter..12 and every tensor of the final checkpoint
-    (student, teachers, centres, logit scale)."""
-    resumed, reference = _records(resumed_dir), _records(reference_dir)
-    assert sorted(resumed) == list(range(first_iter, 13))
+def _assert_same_values(resumed, reference):
+    """Every logged value (but timings) of the resumed iterations equals the reference run's, bit for bit."""
     for it in resumed:
         for name, value in reference[it].items():
             if name not in ('time', 'data_time', 'step', 'iter', 'epoch'):
                 assert resumed[it][name] == value, (it, name)
+
+
+def _assert_same_run(resumed_dir, reference_dir, first_iter):
+    """Bit-exact: every logged value of iterations first_iter..12 and every tensor of the final checkpoint
+    (student, teachers, centres, logit scale)."""
+    resumed = _records(resumed_dir)
+    assert sorted(resumed) == list(range(first_iter, 13))
+    _assert_same_values(resumed, _records(reference_dir))
     final, expected = _final_state(resumed_dir), _final_state(reference_dir)
     assert final.keys() == expected.keys()
     for name, tensor in expected.items():
@@ -162,28 +168,39 @@ def test_two_processes_train_like_one_with_the_same_global_batch(demo_data, tmp_
         assert sharded[it]['grad_norm'] == pytest.approx(one[it]['grad_norm'], rel=1e-4)  # clipped over all shards
 
 
-def test_sharded_run_killed_mid_epoch_resumes_exactly(demo_data, tmp_path):
-    """FSDP on 2 CPU processes: SIGKILL of each when its step 5 starts (the first one killed takes the other down,
-    possibly while the iter_4.pth gather is under way), --resume from the newest complete full checkpoint
-    (gathered on rank 0; weights and AdamW state re-sharded): the same losses and final weights as the run that
-    was not interrupted."""
-    options = [*_options(demo_data, 1), 'train_dataloader.batch_size=4']
-    run_tool('tools/dist_train.sh', FSDP_CONFIG, 2, '--work-dir', tmp_path / 'whole', *options, env={'PORT': '29623'})
-    killed = run_tool('tools/dist_train.sh', FSDP_CONFIG, 2, '--work-dir', tmp_path / 'cut', *options, KILL_SWITCH,
-                      env={'PORT': '29625', 'KILL_AT_STEP': '5'}, check=False)
-    assert killed.returncode != 0 and not (tmp_path / 'cut' / 'iter_6.pth').exists()
-    run_tool('tools/dist_train.sh', FSDP_CONFIG, 2, '--work-dir', tmp_path / 'cut', '--resume', *options,
-             env={'PORT': '29627'})
-    resumed, reference = _records(tmp_path / 'cut'), _records(tmp_path / 'whole')
+def _killed_and_resumed(tmp_path, command, options, envs):
+    """`command` (a tool and its arguments) for one epoch uninterrupted ('whole'), SIGKILLed when step 5 starts,
+    then with --resume ('cut'); `envs`: one environment per run -> (resumed records, reference records, iter_6
+    checkpoints of cut and whole)."""
+    whole, cut = tmp_path / 'whole', tmp_path / 'cut'
+    run_tool(*command, '--work-dir', whole, *options, env=envs[0])
+    killed = run_tool(*command, '--work-dir', cut, *options, env={**envs[1], 'KILL_AT_STEP': '5'}, check=False)
+    assert killed.returncode != 0 and not (cut / 'iter_6.pth').exists()
+    run_tool(*command, '--work-dir', cut, '--resume', *options, env=envs[2])
+    final, expected = (torch.load(d / 'iter_6.pth', map_location='cpu', weights_only=False) for d in (cut, whole))
+    return _records(cut), _records(whole), final, expected
+
+
+SHARDED = ('tools/dist_train.sh', FSDP_CONFIG, 2)
+SHARDED_PORTS = ({'PORT': '29623'}, {'PORT': '29625'}, {'PORT': '29627'})
+
+
+def _assert_resumed_sharded(resumed, reference, final, expected):
+    """FSDP: the first process killed takes the other down, possibly while the iter_4.pth gather is under way, so
+    the run resumes from iter_2.pth or iter_4.pth; every logged value and final weight as the uninterrupted run."""
     first = min(resumed)
     assert first in (3, 5) and sorted(resumed) == list(range(first, 7))
-    for it in resumed:
-        for name in ('loss', 'loss_clip', 'loss_ibot_patch', 'loss_mae', 'loss_mlm', 'loss_text_dist', 'grad_norm'):
-            assert resumed[it][name] == reference[it][name], (it, name)
-    final = torch.load(tmp_path / 'cut' / 'iter_6.pth', map_location='cpu', weights_only=False)
-    expected = torch.load(tmp_path / 'whole' / 'iter_6.pth', map_location='cpu', weights_only=False)
+    _assert_same_values(resumed, reference)
     for name, tensor in expected['state_dict'].items():
         assert torch.equal(final['state_dict'][name], tensor), name
+
+
+def test_sharded_run_killed_mid_epoch_resumes_exactly(demo_data, tmp_path):
+    """FSDP on 2 CPU processes, SIGKILL of each when its step 5 starts, --resume from the newest complete full
+    checkpoint (gathered on rank 0; weights and AdamW state re-sharded): the same run as the uninterrupted one."""
+    options = [*_options(demo_data, 1), 'train_dataloader.batch_size=4', KILL_SWITCH]
+    resumed, reference, final, expected = _killed_and_resumed(tmp_path, SHARDED, options, SHARDED_PORTS)
+    _assert_resumed_sharded(resumed, reference, final, expected)
     for name, state in expected['optimizer']['state'].items():  # the saved AdamW moments are the real ones
         for key, value in state.items():
             assert torch.equal(final['optimizer']['state'][name][key], value), (name, key)
@@ -191,24 +208,58 @@ def test_sharded_run_killed_mid_epoch_resumes_exactly(demo_data, tmp_path):
     assert not torch.equal(cls_state['exp_avg'], cls_state['exp_avg_sq'])
 
 
+def _amp_options(demo_data, wrapper, dtype):
+    """Mixed precision through `wrapper` with a dynamic loss scaler that moves within the run: 256, doubled
+    every 2 good steps (1024 in iter_4.pth); in fp16, step 5 overflows at 1024 (its update is skipped, the scale
+    halves) and step 6 is good at 512."""
+    return [*_options(demo_data, 1), f'optim_wrapper.type={wrapper}', f'optim_wrapper.dtype={dtype}',
+            'optim_wrapper.loss_scale.init_scale=256.0', 'optim_wrapper.loss_scale.growth_interval=2',
+            'custom_imports.imports=[harmony,tests.tools.kill_switch,tests.tools.cpu_amp]']
+
+
+@pytest.mark.parametrize('dtype', ['float16', 'bfloat16'])
+def test_mixed_precision_run_killed_mid_epoch_resumes_with_its_loss_scaler(demo_data, tmp_path, dtype):
+    """mmengine's AmpOptimWrapper with CPU autocast and a CPU GradScaler (`tests/tools/cpu_amp.py`; the CUDA
+    twin is below), SIGKILL when step 5 starts, --resume: the scaler's scale and growth tracker come back with
+    iter_4.pth, so the resumed run is bit-exact the uninterrupted one, including fp16's overflow at step 5 (a
+    scaler restarted at 256 would not overflow there)."""
+    resumed, reference, final, expected = _killed_and_resumed(
+        tmp_path, ('tools/train.py', CONFIG), _amp_options(demo_data, 'CPUAmpOptimWrapper', dtype), ({}, {}, {}))
+    assert sorted(resumed) == [5, 6]
+    _assert_same_values(resumed, reference)
+    if dtype == 'float16':
+        assert [math.isfinite(reference[it]['grad_norm']) for it in (4, 5, 6)] == [True, False, True]
+    saved = torch.load(tmp_path / 'cut' / 'iter_4.pth', map_location='cpu', weights_only=False)
+    assert saved['optimizer']['loss_scaler']['scale'] == 1024.0
+    assert final['optimizer']['loss_scaler'] == expected['optimizer']['loss_scaler']
+    assert final['optimizer']['loss_scaler']['scale'] == (512.0 if dtype == 'float16' else 2048.0)
+    for name, tensor in expected['state_dict'].items():
+        assert torch.equal(final['state_dict'][name], tensor), name
+
+
+def test_sharded_fp16_run_killed_mid_epoch_resumes_with_its_loss_scaler(demo_data, tmp_path):
+    """The same under FSDP on 2 CPU processes (torch's ShardedGradScaler, which mmengine gives AmpOptimWrapper
+    under FSDPStrategy: `use_fsdp`; foreach AdamW, see HarmonyFSDPStrategy): the scaler's state is in the full
+    checkpoint and comes back on every rank."""
+    options = [*_amp_options(demo_data, 'CPUAmpOptimWrapper', 'float16'), 'optim_wrapper.use_fsdp=True',
+               'optim_wrapper.optimizer.fused=False', 'train_dataloader.batch_size=4']
+    resumed, reference, final, expected = _killed_and_resumed(tmp_path, SHARDED, options, SHARDED_PORTS)
+    _assert_resumed_sharded(resumed, reference, final, expected)
+    assert not math.isfinite(reference[5]['grad_norm'])  # the overflow the resumed scale must reproduce
+    assert final['optimizer']['loss_scaler'] == expected['optimizer']['loss_scaler']
+    assert final['optimizer']['loss_scaler']['scale'] == 512.0
+
+
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="mmengine's AmpOptimWrapper needs CUDA")
 @pytest.mark.parametrize('dtype', ['float16', 'bfloat16'])
 def test_amp_run_killed_mid_epoch_resumes_with_its_loss_scaler(demo_data, tmp_path, dtype):
-    """CUDA only (run it on a GPU machine): mixed precision through AmpOptimWrapper, SIGKILL when step 5 starts,
-    --resume: the loss scaler's state comes back with the checkpoint and the run continues as the uninterrupted
-    one (deterministic kernels; within float tolerance, as CUDA reductions may differ in order)."""
-    options = [*_options(demo_data, 1), 'optim_wrapper.type=AmpOptimWrapper', f'optim_wrapper.dtype={dtype}',
-               'randomness.deterministic=True']
+    """CUDA only (run it on a GPU machine): the same with mmengine's own AmpOptimWrapper on CUDA (deterministic
+    kernels; losses within float tolerance, as CUDA reductions may differ in order)."""
     env = {'CUBLAS_WORKSPACE_CONFIG': ':4096:8'}
-    run_tool('tools/train.py', CONFIG, '--work-dir', tmp_path / 'whole', *options, env=env)
-    killed = run_tool('tools/train.py', CONFIG, '--work-dir', tmp_path / 'cut', *options, KILL_SWITCH,
-                      env={**env, 'KILL_AT_STEP': '5'}, check=False)
-    assert killed.returncode == -9
-    run_tool('tools/train.py', CONFIG, '--work-dir', tmp_path / 'cut', '--resume', *options, env=env)
-    resumed, reference = _records(tmp_path / 'cut'), _records(tmp_path / 'whole')
+    options = [*_amp_options(demo_data, 'AmpOptimWrapper', dtype), 'randomness.deterministic=True']
+    resumed, reference, final, expected = _killed_and_resumed(tmp_path, ('tools/train.py', CONFIG), options,
+                                                              (env, env, env))
     assert sorted(resumed) == [5, 6]
     for it in resumed:
         assert resumed[it]['loss'] == pytest.approx(reference[it]['loss'], rel=1e-4), it
-    final, expected = (torch.load(d / 'iter_6.pth', map_location='cpu', weights_only=False)['optimizer']
-                       for d in (tmp_path / 'cut', tmp_path / 'whole'))
-    assert final['loss_scaler'] == expected['loss_scaler']
+    assert final['optimizer']['loss_scaler'] == expected['optimizer']['loss_scaler']
