@@ -18,7 +18,7 @@ from ..utils import ema_update
 from ..utils.distributed import world_info
 from .clip_evaluation import zero_shot_weights
 from .nonfinite_guard import NonFiniteGuard
-from .train_step import harmony_train_step
+from .train_step import add_shares, harmony_train_step
 
 OBJECTIVES = ('clip', 'ibot', 'mae', 'mlm', 'text_dist')
 LOSS_NAMES = {'clip': ('loss_clip',), 'ibot': ('loss_ibot_cls', 'loss_ibot_patch'), 'mae': ('loss_mae',),
@@ -370,8 +370,7 @@ class Harmony(BaseModel):
         losses = {}
         for index in range(len(student_passes)) if passes is None else passes:
             method, kwargs = student_passes[index]
-            for name, value in getattr(self, method)(inputs, teacher_outputs, **kwargs).items():
-                losses[name] = losses[name] + value if name.startswith('loss') and name in losses else value
+            add_shares(losses, getattr(self, method)(inputs, teacher_outputs, **kwargs))
         for name, weight in self.loss_weights.items():
             if name in losses:
                 losses[name] = losses[name] * weight

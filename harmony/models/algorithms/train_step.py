@@ -65,9 +65,15 @@ def _losses_and_backward(caller, model, data, teacher_outputs, optim_wrapper, no
                 optim_wrapper.backward(optim_wrapper.scale_loss(loss))  # counts the micro-step
             elif loss is not None:  # a pass with nothing to do (every image's crop 1 went with CLIP)
                 _backward_only(optim_wrapper, loss)
-        for name, value in pass_vars.items():
-            log_vars[name] = log_vars[name] + value if name.startswith('loss') and name in log_vars else value
+        add_shares(log_vars, pass_vars)
     return model.reduce_log_vars(log_vars)
+
+
+def add_shares(total, shares):
+    """Adds one student pass's values to `total` in place: ``loss*`` entries are summed over the passes, the
+    others (log-only scalars) taken as they come."""
+    for name, value in shares.items():
+        total[name] = total[name] + value if name.startswith('loss') and name in total else value
 
 
 def _update(model, optim_wrapper, bad):
