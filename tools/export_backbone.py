@@ -1,7 +1,7 @@
 """Export the towers of a checkpoint as plain tensor files (safetensors, no pickle).
 
     python tools/export_backbone.py CKPT OUT [--source teacher|student] [--format harmony|timm|open_clip]
-                                    [--prefix PREFIX]
+                                    [--prefix PREFIX] [--text-act quick_gelu|gelu]
 
 CKPT: a Harmony training checkpoint (the EMA teacher by default), an exported backbone, or any checkpoint with
 --prefix. Formats:
@@ -10,18 +10,23 @@ CKPT: a Harmony training checkpoint (the EMA teacher by default), an exported ba
   timm       OUT.safetensors: loads strictly into timm.create_model('<name in OUT.json>', num_classes=0)
   open_clip  OUT/ (a folder): open_clip_model.safetensors with the image and text towers and the logit scale,
              open_clip_config.json beside it; open_clip.create_model('local-dir:OUT') loads it strictly
-             (needs a full Harmony training checkpoint: exported backbones hold no text tower)
+             (needs a full Harmony training checkpoint: exported backbones hold no text tower); the text
+             tower's activation comes from the checkpoint's config (or the reference converter's note), else
+             from --text-act
 A JSON file next to a .safetensors output (OUT with .json) records format, source and architecture.
 """
 import argparse
+import inspect
 import json
 import os
 import os.path as osp
 
+from mmengine.config import Config
 from safetensors.torch import save_file
 
 from harmony.engine.checkpoint_loading import trust_checkpoint
-from harmony.models.utils import read_state_dict, select_backbone_state
+from harmony.models.text import HarmonyTextEncoder
+from harmony.models.utils import read_checkpoint, select_backbone_state
 from harmony.models.utils.export import (describe_backbone, export_metadata, to_harmony, to_open_clip,
                                          to_timm)
 
@@ -36,11 +41,24 @@ def parse_args():
                         help='which towers of a Harmony training checkpoint (default: the EMA teacher)')
     parser.add_argument('--format', choices=[*BACKBONE_CONVERTERS, 'open_clip'], default='harmony')
     parser.add_argument('--prefix', help='key prefix of the backbone in a non-Harmony checkpoint, e.g. backbone.')
+    parser.add_argument('--text-act', choices=['quick_gelu', 'gelu'],
+                        help='open_clip: the text tower\'s activation, when the checkpoint does not record it')
     return parser.parse_args()
 
 
-def export_open_clip(state, out, source):
-    clip_state, config = to_open_clip(state, source)
+def recorded_text_act(meta):
+    """The text tower's activation a checkpoint's meta records: its config (mmengine saves it) or the reference
+    converter's note; None when it records neither."""
+    if meta.get('text_act'):
+        return meta['text_act']
+    if meta.get('cfg'):
+        text_encoder = Config.fromstring(meta['cfg'], file_format='.py').model.get('text_encoder') or {}
+        return text_encoder.get('act', inspect.signature(HarmonyTextEncoder).parameters['act'].default)
+    return None
+
+
+def export_open_clip(state, out, source, text_act):
+    clip_state, config = to_open_clip(state, source, text_act)
     os.makedirs(out, exist_ok=True)
     save_file(clip_state, osp.join(out, 'open_clip_model.safetensors'),
               metadata=dict(format='open_clip', source=source))
@@ -72,9 +90,15 @@ def export_backbone(state, args):
 
 def main():
     args = parse_args()
-    state = read_state_dict(trust_checkpoint(args.checkpoint))
+    state, meta = read_checkpoint(trust_checkpoint(args.checkpoint))
     if args.format == 'open_clip':
-        export_open_clip(state, args.out, args.source)
+        recorded = recorded_text_act(meta)
+        if recorded and args.text_act and recorded != args.text_act:
+            raise SystemExit(f'--text-act {args.text_act}, but the checkpoint records {recorded}')
+        if not (recorded or args.text_act):
+            raise SystemExit(f'{args.checkpoint} does not record its text tower\'s activation (no config in its '
+                             'meta): pass --text-act quick_gelu or gelu, as the run\'s text_encoder.act')
+        export_open_clip(state, args.out, args.source, args.text_act or recorded)
     else:
         export_backbone(state, args)
 

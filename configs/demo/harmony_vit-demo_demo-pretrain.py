@@ -24,7 +24,8 @@ train_pipeline = [
     # no hue jitter or grey crops: every demo caption names the colours of its shapes
     dict(type='MultiCrop', global_size=64, local_size=32, num_local=4, colour_jitter=(0.4, 0.4, 0.2, 0.0),
          grayscale_probability=0.0),
-    dict(type='BlockwiseMasks', patch_size=patch_size, ratio_range=(0.1, 0.5), mask_probability=0.5),
+    # smallest block 4 of the 8x8 grid's 64 patches (the recipe's 16 is of 14x14 = 196)
+    dict(type='BlockwiseMasks', patch_size=patch_size, ratio_range=(0.1, 0.5), mask_probability=0.5, min_block=4),
     dict(type='PatchShuffle', patch_size=patch_size),
     dict(type='TokenizeCaption', context_length=77, mlm_ratio=0.2),
     dict(type='PackPretrainingInputs'),
@@ -41,8 +42,9 @@ param_scheduler = [
 ]
 train_cfg = dict(max_epochs=max_epochs, val_interval=1)  # zero-shot on the demo classes (EMA teacher) every epoch
 # A 250-step run: EMA momentum from 0.98 (a teacher time constant of ~50 steps; DINO's 0.996 suits 100k-step runs
-# and would leave the teacher near its random init here), the hard-label weight decays over the whole run.
+# and would leave the teacher near its random init here), the hard-label weight decays over the whole run, the
+# patch/text teacher temperature warms up per iteration over the first epoch (one value per epoch would be a step).
 schedule_hook = dict(type='HarmonyScheduleHook', momentum=(0.98, 1.0), hard_weight_epochs=max_epochs,
-                     warmup_teacher_epochs=1)
+                     warmup_teacher_epochs=1, teacher_patch_temperature_steps='iter')
 custom_hooks = [schedule_hook, {{_base_.zero_shot_hook}}]
 default_hooks = dict(logger=dict(interval=10), checkpoint=dict(interval=max_epochs, max_keep_ckpts=1))

@@ -77,7 +77,9 @@ def test_export_refuses_a_checkpoint_without_a_backbone(tmp_path):
 def test_open_clip_format_loads_strictly_into_open_clip(harmony_checkpoint, tmp_path):
     import open_clip
     path, _, _, towers = harmony_checkpoint
-    run_tool('tools/export_backbone.py', path, tmp_path / 'clip', '--format', 'open_clip')
+    unknown = run_tool('tools/export_backbone.py', path, tmp_path / 'clip', '--format', 'open_clip', check=False)
+    assert unknown.returncode != 0 and '--text-act quick_gelu or gelu' in unknown.stdout  # its meta has no config
+    run_tool('tools/export_backbone.py', path, tmp_path / 'clip', '--format', 'open_clip', '--text-act', 'quick_gelu')
     config = json.loads((tmp_path / 'clip' / 'open_clip_config.json').read_text())
     assert config['model_cfg']['vision_cfg']['timm_model_name'] == 'vit_tiny_patch16_224'
     model = open_clip.create_model(f'local-dir:{tmp_path / "clip"}').eval()  # loads with strict=True

@@ -6,7 +6,7 @@ data_root = 'data/cc3m'
 patch_size = 16
 train_pipeline = [
     dict(type='MultiCrop', global_size=224, local_size=96, num_local=8),
-    dict(type='BlockwiseMasks', patch_size=patch_size, ratio_range=(0.1, 0.5), mask_probability=0.5),
+    dict(type='BlockwiseMasks', patch_size=patch_size, ratio_range=(0.1, 0.5), mask_probability=0.5, min_block=16),
     dict(type='PatchShuffle', patch_size=patch_size),
     dict(type='TokenizeCaption', context_length=77, mlm_ratio=0.2),
     dict(type='PackPretrainingInputs'),

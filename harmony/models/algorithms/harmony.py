@@ -53,7 +53,8 @@ class Harmony(BaseModel):
         clip_loss, ibot_loss, mae_loss, text_dist_loss: kwargs of the loss modules.
         loss_weights: multiplier per loss name (default 1).
         mae_ratio: share of patches MAE drops (the pipeline's PatchShuffle gives the random order).
-        init_logit_scale, max_logit_scale: CLIP temperature init log(1/0.07), clamp log(100).
+        init_logit_scale, max_logit_scale: CLIP temperature init log(1/0.07), clamp log(100) (None: no clamp, as
+            the reference, whose weight decay on the logit scale holds it back instead).
         sequential_backward: back-propagate each student pass (`student_passes`) right after its forward,
             freeing its activations before the next pass runs (DDP gradient sync only on the last): the same
             gradients as one backward of the summed loss, with the peak memory of the largest pass (about one
@@ -315,12 +316,26 @@ class Harmony(BaseModel):
             out['clip_image'] = F.normalize(self.teacher['image_projection'](tokens[:batch, 0]), dim=-1)
             out['clip_text'] = F.normalize(text, dim=-1)
         if 'text_dist_head' in self.teacher:
-            head, valid = self.teacher['text_dist_head'], inputs['text'] != 0
-            features = head.features(text_tokens)  # [B, L, bottleneck]
-            out['text_dist'] = self.text_dist_loss.targets(
-                head.last_layer(features[inputs['mlm_mask'] & valid]), head.last_layer(features[valid].sum(dim=0)),
-                valid.sum(), self.teacher_patch_temperature)
+            out['text_dist'] = self._text_dist_targets(inputs, text_tokens)
         return out
+
+    def _text_dist_targets(self, inputs, text_tokens):
+        """Teacher probabilities at the masked real caption tokens; the centre moves with the statistic
+        `text_dist_loss.center` names (the logits over the real tokens, or the probabilities at every position)."""
+        head, valid = self.teacher['text_dist_head'], inputs['text'] != 0
+        masked = inputs['mlm_mask'] & valid
+        features = head.features(text_tokens)  # [B, L, bottleneck]
+        loss, temperature = self.text_dist_loss, self.teacher_patch_temperature
+        if loss.center_statistic == 'logits':
+            return loss.targets(head.last_layer(features[masked]), temperature,
+                                logit_sum=head.last_layer(features[valid].sum(dim=0)), num_tokens=valid.sum())
+        context = self.text_encoder.config['context_length']
+        if features.shape[1] != context:
+            raise ValueError(f"text_dist_loss.center='probabilities' averages over all {context} caption positions, "
+                             f'but the captions came trimmed to {features.shape[1]}: set '
+                             'data_preprocessor.trim_captions=False')
+        logits = head.last_layer(features)  # [B, L, K]
+        return loss.targets(logits[masked], temperature, all_logits=logits)
 
     def student_passes(self, inputs):
         """The student encodings of one step, in order, as (method, kwargs) pairs.
@@ -413,7 +428,8 @@ class Harmony(BaseModel):
             captions = torch.cat([captions, inputs['masked_text']])
         text, text_tokens = self.text_encoder(captions)  # [B or 2B, D], [B or 2B, L, width]
         text = F.normalize(text[:batch], dim=-1)
-        scale = self.logit_scale.clamp(max=self.max_logit_scale).exp().squeeze(0)
+        scale = self.logit_scale if self.max_logit_scale is None else self.logit_scale.clamp(max=self.max_logit_scale)
+        scale = scale.exp().squeeze(0)
         hard_weight = self.hard_weight if self.soft_clip else 1.0
         loss = self.clip_loss(image, text, scale, hard_weight, teacher.get('clip_image'), teacher.get('clip_text'))
         losses = dict(loss_clip=loss, logit_scale=scale.detach(), hard_weight=torch.tensor(hard_weight))

@@ -20,8 +20,11 @@ ARCHS = {
 OUT_TYPES = ('featmap', 'cls_token', 'raw', 'cls_patch_mean')
 
 
-def resize_pos_embed(pos_embed, grid_size):
-    """Bicubic resize of a [1, 1+h*w, C] position embedding (CLS first) to a (H, W) patch grid."""
+def resize_pos_embed(pos_embed, grid_size, offset=0.0):
+    """Bicubic resize of a [1, 1+h*w, C] position embedding (CLS first) to a (H, W) patch grid.
+
+    offset 0 resizes to the grid's size; offset > 0 resizes by the scale factors ((H + offset) / h, (W + offset) / w)
+    as DINO/iBOT (and so the Harmony reference) do, which samples the source at other points."""
     num_patches = pos_embed.shape[1] - 1
     side = math.isqrt(num_patches)
     if side * side != num_patches:
@@ -29,8 +32,15 @@ def resize_pos_embed(pos_embed, grid_size):
     if (side, side) == tuple(grid_size):
         return pos_embed
     cls_pos, patch_pos = pos_embed[:, :1], pos_embed[:, 1:]
-    patch_pos = patch_pos.reshape(1, side, side, -1).permute(0, 3, 1, 2)
-    patch_pos = F.interpolate(patch_pos.float(), size=tuple(grid_size), mode='bicubic', align_corners=False)
+    patch_pos = patch_pos.reshape(1, side, side, -1).permute(0, 3, 1, 2).float()  # [1, C, side, side]
+    if offset:
+        scale = tuple((size + offset) / side for size in grid_size)
+        patch_pos = F.interpolate(patch_pos, scale_factor=scale, mode='bicubic', align_corners=False)
+        if tuple(patch_pos.shape[-2:]) != tuple(grid_size):
+            raise ValueError(f'interpolate_offset {offset} resizes a {side}x{side} grid to '
+                             f'{tuple(patch_pos.shape[-2:])}, not {tuple(grid_size)}; use an offset in (0, 1)')
+    else:
+        patch_pos = F.interpolate(patch_pos, size=tuple(grid_size), mode='bicubic', align_corners=False)
     patch_pos = patch_pos.to(pos_embed.dtype).permute(0, 2, 3, 1).flatten(1, 2)
     return torch.cat([cls_pos, patch_pos], dim=1)
 
@@ -51,6 +61,8 @@ class HarmonyViT(BaseModule):
         final_norm: apply the final LayerNorm to the last block's output; without it the backbone has no final
             norm at all (dense tasks use raw block outputs, and DDP must not see unused parameters).
         drop_path_rate: stochastic depth, increasing linearly over the blocks.
+        interpolate_offset: how position embeddings are resized to another grid (`resize_pos_embed`): 0 to the
+            grid's size (default), 0.1 by DINO's scale factors (the Harmony reference's local crops).
         mask_token: create the learnable [MASK] embedding used by iBOT pre-training.
         with_cp: gradient checkpointing of every block (less memory, ~30 % more compute).
         frozen_stages: -1 trains everything; k >= 0 freezes the embeddings and the first k blocks (and the final
@@ -61,7 +73,7 @@ class HarmonyViT(BaseModule):
 
     def __init__(self, arch='small', img_size=224, patch_size=16, in_channels=3, out_indices=-1,
                  out_type='cls_token', final_norm=True, drop_path_rate=0.0, qkv_bias=True, norm_eps=1e-6,
-                 mask_token=False, with_cp=False, frozen_stages=-1, init_cfg=None):
+                 interpolate_offset=0.0, mask_token=False, with_cp=False, frozen_stages=-1, init_cfg=None):
         super().__init__(init_cfg=init_cfg)
         if isinstance(arch, str):
             if arch not in ARCHS:
@@ -74,7 +86,7 @@ class HarmonyViT(BaseModule):
             raise ValueError(f'out_type must be one of {OUT_TYPES}, got {out_type!r}')
         self.embed_dims, self.num_layers = arch['embed_dims'], arch['num_layers']
         self.patch_size, self.img_size = patch_size, img_size
-        self.out_type, self.with_cp = out_type, with_cp
+        self.out_type, self.with_cp, self.interpolate_offset = out_type, with_cp, interpolate_offset
         indices = [out_indices] if isinstance(out_indices, int) else list(out_indices)
         self.out_indices = sorted(i % self.num_layers for i in indices)
         if any(not -self.num_layers <= i < self.num_layers for i in indices):
@@ -157,7 +169,7 @@ class HarmonyViT(BaseModule):
                 raise RuntimeError('a mask was given but HarmonyViT was built with mask_token=False')
             tokens = torch.where(mask.unsqueeze(-1), self.mask_token.to(tokens.dtype), tokens)
         tokens = torch.cat([self.cls_token.expand(tokens.shape[0], -1, -1), tokens], dim=1)
-        return tokens + resize_pos_embed(self.pos_embed, grid), grid
+        return tokens + resize_pos_embed(self.pos_embed, grid, self.interpolate_offset), grid
 
     def run_block(self, block, tokens, queries=None):
         if self.with_cp and tokens.requires_grad:

@@ -17,18 +17,19 @@ class MAEDecoder(nn.Module):
         pos_embed: 'sincos' (fixed 2-D sine-cosine, as MAE) or 'zeros' — the Harmony reference code never
             initialises its decoder position embedding, so every mask token gets the same input and the same
             prediction; 'zeros' reproduces that for comparison only.
+        norm_eps: LayerNorm epsilon of the blocks and the final norm (1e-6; the reference's 1e-5).
     """
 
     def __init__(self, in_dims, patch_size=16, in_channels=3, dims=512, depth=8, num_heads=16, mlp_ratio=4.0,
-                 pos_embed='sincos'):
+                 pos_embed='sincos', norm_eps=1e-6):
         super().__init__()
         if pos_embed not in ('sincos', 'zeros'):
             raise ValueError(f"pos_embed must be 'sincos' or 'zeros', got {pos_embed!r}")
         self.dims, self.pos_embed_type = dims, pos_embed
         self.embed = nn.Linear(in_dims, dims)
         self.mask_token = nn.Parameter(torch.zeros(1, 1, dims))
-        self.blocks = nn.ModuleList(Block(dims, num_heads, mlp_ratio) for _ in range(depth))
-        self.norm = nn.LayerNorm(dims, eps=1e-6)
+        self.blocks = nn.ModuleList(Block(dims, num_heads, mlp_ratio, norm_eps=norm_eps) for _ in range(depth))
+        self.norm = nn.LayerNorm(dims, eps=norm_eps)
         self.predict = nn.Linear(dims, patch_size * patch_size * in_channels)
         nn.init.normal_(self.mask_token, std=0.02)
         for module in self.modules():

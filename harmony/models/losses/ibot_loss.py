@@ -28,11 +28,13 @@ class IBOTLoss(nn.Module):
         num_global: number of global views (2).
         student_temperature: 0.1. Teacher temperatures are passed per call (scheduled by a hook).
         center_momentum: 0.9.
+        cls_weight, patch_weight: multipliers of the two losses (iBOT: 1 each; the Harmony reference: 0.5 each).
     """
 
-    def __init__(self, out_dim, num_global=2, student_temperature=0.1, center_momentum=0.9):
+    def __init__(self, out_dim, num_global=2, student_temperature=0.1, center_momentum=0.9, cls_weight=1.0,
+                 patch_weight=1.0):
         super().__init__()
-        self.num_global = num_global
+        self.num_global, self.cls_weight, self.patch_weight = num_global, cls_weight, patch_weight
         self.student_temperature, self.center_momentum = student_temperature, center_momentum
         self.register_buffer('center', torch.zeros(1, out_dim))
         self.register_buffer('patch_center', torch.zeros(1, 1, out_dim))
@@ -60,12 +62,13 @@ class IBOTLoss(nn.Module):
             cross = -(teacher_cls_probs[q * batch + samples] * log_probs).sum(-1)  # [R]
             total = total + (cross * (views != q)).sum()
         pairs = self.num_global * (num_views - 1)
-        return total / (batch * pairs)
+        return total * self.cls_weight / (batch * pairs)
 
     def patch_loss(self, student_patch, teacher_patch_probs, weights):
         """Share of `loss_ibot_patch` of masked patch tokens: student logits [M', K], their teacher
         probabilities [M', K] and weights [M'] (`masked_token_weights` with denominator G*B)."""
-        return weighted_cross_entropy(teacher_patch_probs, student_patch / self.student_temperature, weights)
+        return self.patch_weight * weighted_cross_entropy(teacher_patch_probs, student_patch / self.student_temperature,
+                                                          weights)
 
     @torch.no_grad()
     def update_centers(self, teacher_cls, teacher_patch_mean):

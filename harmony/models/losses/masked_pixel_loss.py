@@ -29,11 +29,13 @@ class MaskedPixelLoss(nn.Module):
     Args:
         patch_size: side of a patch in pixels (the encoder's).
         norm_pix: normalise each target patch by its own mean and variance (MAE's better-features choice).
+        loss_weight: multiplier of the loss (Harmony averages it over the global crops; the reference sums the
+            two crops' losses, i.e. 2 x their mean).
     """
 
-    def __init__(self, patch_size=16, norm_pix=True, eps=1e-6):
+    def __init__(self, patch_size=16, norm_pix=True, eps=1e-6, loss_weight=1.0):
         super().__init__()
-        self.patch_size, self.norm_pix, self.eps = patch_size, norm_pix, eps
+        self.patch_size, self.norm_pix, self.eps, self.loss_weight = patch_size, norm_pix, eps, loss_weight
 
     def targets(self, images):
         """Per-patch targets [B, N, p*p*C] of images [B, C, H, W]."""
@@ -46,4 +48,4 @@ class MaskedPixelLoss(nn.Module):
     def forward(self, pred, images, positions):
         """pred [B, Q, p*p*C]: predictions of the patches at `positions` [B, Q] (indices into the image's
         patches, e.g. the ones removed from the encoder); images [B, C, H, W] -> mean squared error (scalar)."""
-        return ((pred - gather_tokens(self.targets(images), positions)) ** 2).mean()
+        return self.loss_weight * ((pred - gather_tokens(self.targets(images), positions)) ** 2).mean()

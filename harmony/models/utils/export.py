@@ -57,12 +57,13 @@ def _with_prefix(state, prefix, what):
     return selected
 
 
-def to_open_clip(state, source='teacher'):
+def to_open_clip(state, source='teacher', text_act='quick_gelu'):
     """Image and text towers of a Harmony training checkpoint as an open_clip ``CLIP`` state dict + its config.
 
     The image tower becomes open_clip's timm tower (``visual.trunk`` + linear ``visual.head.proj``), the text tower
-    is open_clip's TextTransformer already (CLIP's top-level text keys). Returns (state_dict, open_clip_config)
-    for ``open_clip.create_model('local-dir:DIR')``.
+    is open_clip's TextTransformer already (CLIP's top-level text keys); `text_act` is its activation
+    ('quick_gelu' or 'gelu', `HarmonyTextEncoder.act`), which the weights do not show. Returns
+    (state_dict, open_clip_config) for ``open_clip.create_model('local-dir:DIR')``.
     """
     prefixes = TOWER_PREFIXES[source]
     text = _with_prefix(state, prefixes['text_encoder'], 'text encoder')
@@ -77,8 +78,11 @@ def to_open_clip(state, source='teacher'):
     clip_state['logit_scale'] = state[LOGIT_SCALE_KEY].reshape(())
     width = text['token_embedding.weight'].shape[1]
     layers = len({k.split('.')[2] for k in text if k.startswith('transformer.resblocks.')})
+    if text_act not in ('quick_gelu', 'gelu'):
+        raise ValueError(f"text_act must be 'quick_gelu' or 'gelu', got {text_act!r}")
     model_cfg = dict(
         embed_dim=projection.shape[0],
+        quick_gelu=text_act == 'quick_gelu',  # open_clip applies it to the text tower (the timm tower has its own)
         vision_cfg=dict(timm_model_name=timm_model_name(arch), timm_model_pretrained=False, timm_pool='token',
                         timm_proj='linear', image_size=arch['img_size']),
         text_cfg=dict(context_length=text['positional_embedding'].shape[0],

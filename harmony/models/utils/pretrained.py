@@ -26,18 +26,25 @@ LOGIT_SCALE_KEY = 'logit_scale'
 PRETRAINING_ONLY = ('mask_token', )
 
 
-def read_state_dict(path):
-    """Tensors of a checkpoint file: safetensors, a tensor dict, or an mmengine/timm checkpoint."""
+def read_checkpoint(path):
+    """(tensors, meta) of a checkpoint file: safetensors, a tensor dict, or an mmengine/timm checkpoint (meta:
+    its ``meta`` dict, mmengine's holds the run's config; empty for the others)."""
     if not osp.isfile(path):
         raise FileNotFoundError(f'pretrained checkpoint {path} does not exist')
     if path.endswith('.safetensors'):
         from safetensors.torch import load_file
-        return load_file(path)
+        return load_file(path), {}
     checkpoint = CheckpointLoader.load_checkpoint(path, map_location='cpu')
+    meta = checkpoint.get('meta') if isinstance(checkpoint, dict) else None
     for key in ('state_dict', 'model', 'module'):
         if isinstance(checkpoint, dict) and isinstance(checkpoint.get(key), dict):
-            return checkpoint[key]
-    return checkpoint
+            return checkpoint[key], meta if isinstance(meta, dict) else {}
+    return checkpoint, {}
+
+
+def read_state_dict(path):
+    """Tensors of a checkpoint file (`read_checkpoint` without the meta)."""
+    return read_checkpoint(path)[0]
 
 
 def select_backbone_state(state, prefix=None, source='teacher'):

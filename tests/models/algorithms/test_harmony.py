@@ -117,7 +117,7 @@ def test_unknown_objective_is_refused():
 
 
 def test_schedules_are_functions_of_the_iteration_and_survive_short_runs():
-    hook = HarmonyScheduleHook()
+    hook = HarmonyScheduleHook(warmup_teacher_epochs=10, teacher_patch_temperature_steps='iter')
     hook.iters_per_epoch = 10
     start, end = hook.values(0, 1000), hook.values(1000, 1000)
     assert start['momentum'] == pytest.approx(0.996) and end['momentum'] == 1.0
