@@ -95,9 +95,6 @@ def main():
         recorded = recorded_text_act(meta)
         if recorded and args.text_act and recorded != args.text_act:
             raise SystemExit(f'--text-act {args.text_act}, but the checkpoint records {recorded}')
-        if not (recorded or args.text_act):
-            raise SystemExit(f'{args.checkpoint} does not record its text tower\'s activation (no config in its '
-                             'meta): pass --text-act quick_gelu or gelu, as the run\'s text_encoder.act')
         export_open_clip(state, args.out, args.source, args.text_act or recorded)
     else:
         export_backbone(state, args)

@@ -7,10 +7,11 @@ from harmony.models import CaptionTokenizer
 
 
 @pytest.mark.parametrize('target', [0, 5, 20, 40])
-def test_blockwise_masks_cover_about_the_target(target):
-    rng = np.random.default_rng(0)
-    mask = blockwise_mask(rng, (8, 8), target)
-    assert mask.shape == (8, 8) and abs(int(mask.sum()) - target) <= max(4, 0.25 * target)
+@pytest.mark.parametrize('grid, min_block', [((8, 8), 4), ((14, 14), 16)])
+def test_blockwise_masks_never_exceed_the_target_and_reach_it(target, grid, min_block):
+    for seed in range(20):
+        mask = blockwise_mask(np.random.default_rng(seed), grid, target, min_block)
+        assert mask.shape == grid and target - 2 <= int(mask.sum()) <= target
 
 
 def test_caption_masking_keeps_special_tokens_and_masks_a_fifth():

@@ -179,3 +179,25 @@ def test_teacher_tower_files_convert_to_the_teacher_of_the_training_checkpoint(f
         torch.testing.assert_close(tensor, full[key], rtol=0, atol=0)
     with pytest.raises(ReferenceCheckpointError, match='head.weight'):
         convert_teacher_towers({**vit, 'head.weight': torch.zeros(1)})
+
+
+def test_reference_optimiser_decays_every_matrix_and_clips_the_image_student_tensor_by_tensor(fixture):
+    from mmengine.optim import build_optim_wrapper
+    from mmengine.registry import DefaultScope
+    model, cfg = reference_model(fixture)
+    optim_cfg = dict(cfg.optim_wrapper, type='OptimWrapper')  # AmpOptimWrapper needs CUDA
+    optim_cfg.pop('dtype')
+    optim_cfg['optimizer'] = dict(optim_cfg['optimizer'], fused=False)
+    with DefaultScope.overwrite_default_scope('harmony'):
+        wrapper = build_optim_wrapper(model, optim_cfg)
+    decay = {id(p): group['weight_decay'] for group in wrapper.param_groups for p in group['params']}
+    for name in ('backbone.pos_embed', 'backbone.cls_token', 'backbone.mask_token', 'logit_scale',
+                 'text_encoder.positional_embedding'):
+        assert decay[id(model.get_parameter(name))] == 0.04, name
+    assert decay[id(model.get_parameter('backbone.norm.weight'))] == 0.0
+    for param in model.parameters():
+        param.grad = torch.full_like(param, 10.0)
+    wrapper._clip_grad()
+    assert model.backbone.pos_embed.grad.norm() == pytest.approx(3.0, rel=1e-5)
+    assert model.ibot_head.mlp[0].weight.grad.norm() == pytest.approx(3.0, rel=1e-5)
+    assert (model.text_encoder.positional_embedding.grad == 10.0).all()  # the text tower is not clipped

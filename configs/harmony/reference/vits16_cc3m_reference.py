@@ -10,5 +10,19 @@ model = dict(
     text_dist_loss=dict(center='probabilities'),  # centre: mean teacher probabilities over all 77 positions
     max_logit_scale=None,  # never clamped (weight decay holds it back)
     data_preprocessor=dict(type='harmony.PretrainingDataPreprocessor', trim_captions=False))
-# AdamW decays every tensor of two or more dimensions: position embeddings, CLS and mask tokens, the logit scale.
-optim_wrapper = dict(paramwise_cfg=dict(_delete_=True, norm_decay_mult=0.0, bias_decay_mult=0.0))
+# Gradients clipped to norm 3 one tensor at a time, of the image student only (ViT with its CLIP projection, iBOT
+# head); AdamW decays every tensor of two or more dimensions: position embeddings, CLS and mask tokens, the logit
+# scale.
+optim_wrapper = dict(
+    constructor='PerParameterClipOptimWrapperConstructor',
+    clip_prefixes=('backbone.', 'image_projection.', 'ibot_head.'),
+    paramwise_cfg=dict(_delete_=True, norm_decay_mult=0.0, bias_decay_mult=0.0))
+# MLM: each real caption token masked with probability 0.2 on its own (a caption may have none masked).
+train_pipeline = [
+    dict(type='MultiCrop', global_size=224, local_size=96, num_local=8),
+    dict(type='BlockwiseMasks', patch_size=16, ratio_range=(0.1, 0.5), mask_probability=0.5, min_block=16),
+    dict(type='PatchShuffle', patch_size=16),
+    dict(type='TokenizeCaption', context_length=77, mlm_ratio=0.2, mlm_masking='bernoulli'),
+    dict(type='PackPretrainingInputs'),
+]
+train_dataloader = dict(dataset=dict(pipeline=train_pipeline))

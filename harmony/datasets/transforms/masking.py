@@ -8,7 +8,9 @@ from harmony.registry import TRANSFORMS
 
 
 def blockwise_mask(rng, grid, num_masked, min_block=4, aspect=(0.3, 1 / 0.3)):
-    """Bool mask [h, w] with about `num_masked` patches covered by random rectangles (BEiT/iBOT blockwise)."""
+    """Bool mask [h, w] with at most (in practice exactly) `num_masked` patches covered by random rectangles of
+    at least about `min_block` patches (BEiT/iBOT blockwise: a rectangle is kept only if it adds no more patches
+    than remain to be masked)."""
     h, w = grid
     mask = np.zeros((h, w), dtype=bool)
     log_aspect = (math.log(aspect[0]), math.log(aspect[1]))
@@ -24,7 +26,7 @@ def blockwise_mask(rng, grid, num_masked, min_block=4, aspect=(0.3, 1 / 0.3)):
         top, left = rng.integers(0, h - bh + 1), rng.integers(0, w - bw + 1)
         block = mask[top:top + bh, left:left + bw]
         new = (~block).sum()
-        if 0 < new <= remaining or (new > 0 and remaining < min_block):
+        if 0 < new <= remaining:
             block[...] = True
     return mask
 
@@ -32,12 +34,13 @@ def blockwise_mask(rng, grid, num_masked, min_block=4, aspect=(0.3, 1 / 0.3)):
 @TRANSFORMS.register_module()
 class BlockwiseMasks(BaseTransform):
     """iBOT masks for each global crop: with probability `mask_probability` a ratio drawn from `ratio_range`,
-    else no mask (the paper's `choice([0, U(0.1, 0.5)])` per crop).
+    else no mask (the paper's `choice([0, U(0.1, 0.5)])` per crop), in rectangles of at least `min_block` patches
+    (16, iBOT's and the reference's, for a 14x14 grid).
 
     Adds `ibot_masks` [G, h*w] bool (h, w = crop size // patch size).
     """
 
-    def __init__(self, patch_size=16, ratio_range=(0.1, 0.5), mask_probability=0.5, min_block=4):
+    def __init__(self, patch_size=16, ratio_range=(0.1, 0.5), mask_probability=0.5, min_block=16):
         self.patch_size, self.ratio_range = patch_size, ratio_range
         self.mask_probability, self.min_block = mask_probability, min_block
 

@@ -2,6 +2,7 @@
 temperatures, weight decay and the frozen iBOT last layer."""
 import math
 
+import numpy as np
 from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 
@@ -34,7 +35,12 @@ class HarmonyScheduleHook(Hook):
         hard_weight: (start, end) weight of the one-hot CLIP targets, cosine over `hard_weight_epochs` (1 -> 0.2
             over 10 epochs), then constant.
         teacher_temperature: iBOT CLS teacher temperature (0.04).
-        teacher_patch_temperature: (start, end) for patch and text tokens, linear over `warmup_teacher_epochs`.
+        teacher_patch_temperature: (start, end) for patch and text tokens, warmed up over `warmup_teacher_epochs`
+            (0.04 -> 0.07 over 5 epochs), then `end`.
+        teacher_patch_temperature_steps: how the warm-up moves. 'epoch' (the reference's): one value per epoch,
+            `np.linspace(start, end, warmup_teacher_epochs)[epoch]`, so `end` is reached at epoch
+            `warmup_teacher_epochs - 1` (0.04, 0.0475, ..., 0.07 over 5 epochs); 'iter': linear per iteration,
+            `end` from the first iteration after the warm-up.
         weight_decay: (start, end) cosine over the run (0.04 -> 0.4), applied to the groups that decay.
         freeze_last_layer_epochs: the iBOT head's last layer gets no update during these first epochs (1).
     """
@@ -42,11 +48,15 @@ class HarmonyScheduleHook(Hook):
     priority = 'NORMAL'
 
     def __init__(self, momentum=(0.996, 1.0), hard_weight=(1.0, 0.2), hard_weight_epochs=10,
-                 teacher_temperature=0.04, teacher_patch_temperature=(0.04, 0.07), warmup_teacher_epochs=10,
-                 weight_decay=(0.04, 0.4), freeze_last_layer_epochs=1):
+                 teacher_temperature=0.04, teacher_patch_temperature=(0.04, 0.07), warmup_teacher_epochs=5,
+                 teacher_patch_temperature_steps='epoch', weight_decay=(0.04, 0.4), freeze_last_layer_epochs=1):
+        if teacher_patch_temperature_steps not in ('epoch', 'iter'):
+            raise ValueError(f"teacher_patch_temperature_steps must be 'epoch' or 'iter', "
+                             f'got {teacher_patch_temperature_steps!r}')
         self.momentum, self.hard_weight, self.hard_weight_epochs = momentum, hard_weight, hard_weight_epochs
         self.teacher_temperature = teacher_temperature
         self.teacher_patch_temperature, self.warmup_teacher_epochs = teacher_patch_temperature, warmup_teacher_epochs
+        self.teacher_patch_temperature_steps = teacher_patch_temperature_steps
         self.weight_decay, self.freeze_last_layer_epochs = weight_decay, freeze_last_layer_epochs
 
     @staticmethod
@@ -70,10 +80,18 @@ class HarmonyScheduleHook(Hook):
             momentum=cosine(*self.momentum, step, total),
             hard_weight=cosine(*self.hard_weight, step, self.hard_weight_epochs * epoch_steps),
             teacher_temperature=self.teacher_temperature,
-            teacher_patch_temperature=linear(*self.teacher_patch_temperature, step,
-                                             self.warmup_teacher_epochs * epoch_steps),
+            teacher_patch_temperature=self._patch_temperature(step),
             weight_decay=cosine(*self.weight_decay, step, total),
             freeze_last_layer=step < self.freeze_last_layer_epochs * epoch_steps)
+
+    def _patch_temperature(self, step):
+        """The patch/text teacher temperature at iteration `step`."""
+        start, end = self.teacher_patch_temperature
+        if self.teacher_patch_temperature_steps == 'iter':
+            return linear(start, end, step, self.warmup_teacher_epochs * self.iters_per_epoch)
+        epoch = step // self.iters_per_epoch
+        return float(np.linspace(start, end, self.warmup_teacher_epochs)[epoch]) \
+            if epoch < self.warmup_teacher_epochs else end
 
     def before_train_iter(self, runner, batch_idx, data_batch=None):
         values = self.values(runner.iter, runner.max_iters)

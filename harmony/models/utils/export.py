@@ -79,7 +79,8 @@ def to_open_clip(state, source='teacher', text_act='quick_gelu'):
     width = text['token_embedding.weight'].shape[1]
     layers = len({k.split('.')[2] for k in text if k.startswith('transformer.resblocks.')})
     if text_act not in ('quick_gelu', 'gelu'):
-        raise ValueError(f"text_act must be 'quick_gelu' or 'gelu', got {text_act!r}")
+        raise ValueError(f"the text tower's activation must be 'quick_gelu' or 'gelu' (the run's text_encoder.act; "
+                         f'tools/export_backbone.py --text-act), got {text_act!r}')
     model_cfg = dict(
         embed_dim=projection.shape[0],
         quick_gelu=text_act == 'quick_gelu',  # open_clip applies it to the text tower (the timm tower has its own)
