@@ -159,3 +159,40 @@ def test_vitl_fsdp_config_shards_a_vit_large_with_activation_checkpointing():
     in_blocks = sum(p.numel() for m in blocks for p in m.parameters())
     assert in_blocks > 0.85 * sum(p.numel() for p in model.parameters())  # what FSDP shards block by block
     assert all(not p.requires_grad for p in teacher_parameters_outside_blocks(model))
+
+
+@pytest.mark.parametrize('arch, name', [('small', 'vits16'), ('base', 'vitb16')])
+def test_default_recipe_is_the_references_and_reference_mode_turns_on_the_rest(arch, name):
+    """docs/en/reference_differences.md: the defaults follow the reference's recipe; the reference configs add
+    only the switches of the conventions the defaults keep a fix for."""
+    from harmony.engine import HarmonyScheduleHook
+    default = Config.fromfile(REPO / 'configs' / 'harmony' / f'{name}_cc3m.py')
+    reference = Config.fromfile(REPO / 'configs' / 'harmony' / 'reference' / f'{name}_cc3m_reference.py')
+    model = default.model
+    assert model.backbone.arch == reference.model.backbone.arch == arch
+    assert (model.ibot_loss.cls_weight, model.ibot_loss.patch_weight, model.mae_loss.loss_weight) == (0.5, 0.5, 2.0)
+    assert (model.text_encoder.act, model.text_encoder.token_features, model.text_dist_head.num_layers) == (
+        'quick_gelu', 'pre_norm', 2)
+    assert (model.mlm_decoder.causal, model.mlm_decoder.act, model.mlm_decoder.norm_eps) == (True, 'quick_gelu', 1e-5)
+    warmup, cosine = default.param_scheduler
+    assert (warmup.type, warmup.start_factor, warmup.end, cosine.begin, cosine.T_max) == (
+        'LinearWarmupLR', 0.0, 3, 3, 22)
+    hook = HarmonyScheduleHook(**{k: v for k, v in default.custom_hooks[0].items() if k != 'type'})
+    assert (hook.warmup_teacher_epochs, hook.teacher_patch_temperature_steps) == (5, 'epoch')
+    for cfg, mlm_masking in ((default, 'exact'), (reference, 'bernoulli')):
+        pipeline = {t.type: t for t in cfg.train_dataloader.dataset.pipeline}
+        assert pipeline['BlockwiseMasks'].min_block == 16
+        assert pipeline['TokenizeCaption'].get('mlm_masking', 'exact') == mlm_masking
+    kept_fixes = dict(interpolate_offset=model.backbone.get('interpolate_offset', 0.0),
+                      mae=(model.mae_decoder.get('pos_embed', 'sincos'), model.mae_decoder.get('norm_eps', 1e-6)),
+                      centre=model.text_dist_loss.get('center', 'logits'), clamp='max_logit_scale' not in model,
+                      logit_scale_decay='logit_scale' in default.optim_wrapper.paramwise_cfg.custom_keys,
+                      clip=default.optim_wrapper.get('constructor'))
+    assert kept_fixes == dict(interpolate_offset=0.0, mae=('sincos', 1e-6), centre='logits', clamp=True,
+                              logit_scale_decay=True, clip=None)
+    ref = reference.model
+    assert (ref.backbone.interpolate_offset, ref.mae_decoder.pos_embed, ref.mae_decoder.norm_eps) == (0.1, 'zeros', 1e-5)
+    assert (ref.text_dist_loss.center, ref.max_logit_scale, ref.data_preprocessor.trim_captions) == (
+        'probabilities', None, False)
+    assert 'custom_keys' not in reference.optim_wrapper.paramwise_cfg
+    assert reference.optim_wrapper.constructor == 'PerParameterClipOptimWrapperConstructor'

@@ -7,6 +7,7 @@ import zlib
 import pytest
 import torch
 from mmengine.config import Config
+from mmengine.registry import DefaultScope
 from safetensors.torch import load_file
 
 from harmony.engine.hooks import HarmonyScheduleHook
@@ -70,7 +71,8 @@ def fixture():
 def reference_model(fixture):
     cfg = Config.fromfile(CONFIG)
     cfg.merge_from_dict(FIXTURE_SIZES)
-    model = MODELS.build(cfg.model)
+    with DefaultScope.overwrite_default_scope('harmony'):  # another test may have left mmpretrain's
+        model = MODELS.build(cfg.model)
     converted, notes = convert_training_state(fixture['state'])
     assert any('decoder_pos_embed' in note for note in notes)
     model.load_state_dict(checked_against(converted, model.state_dict()), strict=True)
@@ -183,7 +185,6 @@ def test_teacher_tower_files_convert_to_the_teacher_of_the_training_checkpoint(f
 
 def test_reference_optimiser_decays_every_matrix_and_clips_the_image_student_tensor_by_tensor(fixture):
     from mmengine.optim import build_optim_wrapper
-    from mmengine.registry import DefaultScope
     model, cfg = reference_model(fixture)
     optim_cfg = dict(cfg.optim_wrapper, type='OptimWrapper')  # AmpOptimWrapper needs CUDA
     optim_cfg.pop('dtype')

@@ -24,8 +24,11 @@ def test_eot_pooling_ignores_mask_tokens_and_trimming_changes_nothing():
     with torch.no_grad():
         pooled, tokens = encoder(masked)
         eot = (masked[0] == tokenizer.eot_id).nonzero()[0, 0]
-        expected = tokens[0, eot] @ encoder.text_projection  # tokens are after ln_final
+        expected = encoder.ln_final(tokens[0, eot]) @ encoder.text_projection  # tokens come before ln_final
         torch.testing.assert_close(pooled[0], expected)
+        encoder.token_features = 'final_norm'
+        torch.testing.assert_close(encoder(masked)[1], encoder.ln_final(tokens))
+        encoder.token_features = 'pre_norm'
         trimmed, trimmed_tokens = encoder(masked[:, :8])
     torch.testing.assert_close(trimmed, pooled, atol=1e-5, rtol=1e-5)
     torch.testing.assert_close(trimmed_tokens, tokens[:, :8], atol=1e-5, rtol=1e-5)

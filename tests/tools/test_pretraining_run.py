@@ -208,12 +208,13 @@ def test_sharded_run_killed_mid_epoch_resumes_exactly(demo_data, tmp_path):
     assert not torch.equal(cls_state['exp_avg'], cls_state['exp_avg_sq'])
 
 
-def _amp_options(demo_data, wrapper, dtype):
-    """Mixed precision through `wrapper` with a dynamic loss scaler that moves within the run: 256, doubled
-    every 2 good steps (1024 in iter_4.pth); in fp16, step 5 overflows at 1024 (its update is skipped, the scale
-    halves) and step 6 is good at 512."""
+def _amp_options(demo_data, wrapper, dtype, init_scale=2048.0):
+    """Mixed precision through `wrapper` with a dynamic loss scaler that moves within the run: `init_scale`,
+    doubled every 2 good steps (4x in iter_4.pth). In fp16 on one process from 2048, step 5 overflows at 8192 (its
+    update is skipped, the scale halves) and step 6 is good at 4096 (measured on the tiny model; steps 1-4 stay
+    finite)."""
     return [*_options(demo_data, 1), f'optim_wrapper.type={wrapper}', f'optim_wrapper.dtype={dtype}',
-            'optim_wrapper.loss_scale.init_scale=256.0', 'optim_wrapper.loss_scale.growth_interval=2',
+            f'optim_wrapper.loss_scale.init_scale={init_scale}', 'optim_wrapper.loss_scale.growth_interval=2',
             'custom_imports.imports=[harmony,tests.tools.kill_switch,tests.tools.cpu_amp]']
 
 
@@ -222,7 +223,7 @@ def test_mixed_precision_run_killed_mid_epoch_resumes_with_its_loss_scaler(demo_
     """mmengine's AmpOptimWrapper with CPU autocast and a CPU GradScaler (`tests/tools/cpu_amp.py`; the CUDA
     twin is below), SIGKILL when step 5 starts, --resume: the scaler's scale and growth tracker come back with
     iter_4.pth, so the resumed run is bit-exact the uninterrupted one, including fp16's overflow at step 5 (a
-    scaler restarted at 256 would not overflow there)."""
+    scaler restarted at 2048 would not overflow there)."""
     resumed, reference, final, expected = _killed_and_resumed(
         tmp_path, ('tools/train.py', CONFIG), _amp_options(demo_data, 'CPUAmpOptimWrapper', dtype), ({}, {}, {}))
     assert sorted(resumed) == [5, 6]
@@ -230,9 +231,9 @@ def test_mixed_precision_run_killed_mid_epoch_resumes_with_its_loss_scaler(demo_
     if dtype == 'float16':
         assert [math.isfinite(reference[it]['grad_norm']) for it in (4, 5, 6)] == [True, False, True]
     saved = torch.load(tmp_path / 'cut' / 'iter_4.pth', map_location='cpu', weights_only=False)
-    assert saved['optimizer']['loss_scaler']['scale'] == 1024.0
+    assert saved['optimizer']['loss_scaler']['scale'] == 8192.0
     assert final['optimizer']['loss_scaler'] == expected['optimizer']['loss_scaler']
-    assert final['optimizer']['loss_scaler']['scale'] == (512.0 if dtype == 'float16' else 2048.0)
+    assert final['optimizer']['loss_scaler']['scale'] == (4096.0 if dtype == 'float16' else 16384.0)
     for name, tensor in expected['state_dict'].items():
         assert torch.equal(final['state_dict'][name], tensor), name
 
@@ -240,14 +241,16 @@ def test_mixed_precision_run_killed_mid_epoch_resumes_with_its_loss_scaler(demo_
 def test_sharded_fp16_run_killed_mid_epoch_resumes_with_its_loss_scaler(demo_data, tmp_path):
     """The same under FSDP on 2 CPU processes (torch's ShardedGradScaler, which mmengine gives AmpOptimWrapper
     under FSDPStrategy: `use_fsdp`; foreach AdamW, see HarmonyFSDPStrategy): the scaler's state is in the full
-    checkpoint and comes back on every rank."""
-    options = [*_amp_options(demo_data, 'CPUAmpOptimWrapper', 'float16'), 'optim_wrapper.use_fsdp=True',
-               'optim_wrapper.optimizer.fused=False', 'train_dataloader.batch_size=4']
+    checkpoint and comes back on every rank. From 1024 (4096 in iter_4.pth), step 5 is good and step 6 overflows
+    at 4096 (measured: the two half batches overflow sooner than one process); a scaler restarted at 1024 would
+    not."""
+    options = [*_amp_options(demo_data, 'CPUAmpOptimWrapper', 'float16', init_scale=1024.0),
+               'optim_wrapper.use_fsdp=True', 'optim_wrapper.optimizer.fused=False', 'train_dataloader.batch_size=4']
     resumed, reference, final, expected = _killed_and_resumed(tmp_path, SHARDED, options, SHARDED_PORTS)
     _assert_resumed_sharded(resumed, reference, final, expected)
-    assert not math.isfinite(reference[5]['grad_norm'])  # the overflow the resumed scale must reproduce
+    assert [math.isfinite(reference[it]['grad_norm']) for it in (5, 6)] == [True, False]  # the resumed overflow
     assert final['optimizer']['loss_scaler'] == expected['optimizer']['loss_scaler']
-    assert final['optimizer']['loss_scaler']['scale'] == 512.0
+    assert final['optimizer']['loss_scaler']['scale'] == 2048.0
 
 
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="mmengine's AmpOptimWrapper needs CUDA")
