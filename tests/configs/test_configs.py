@@ -182,6 +182,7 @@ def test_default_recipe_is_the_references_and_reference_mode_turns_on_the_rest(a
     for cfg, mlm_masking in ((default, 'exact'), (reference, 'bernoulli')):
         pipeline = {t.type: t for t in cfg.train_dataloader.dataset.pipeline}
         assert pipeline['BlockwiseMasks'].min_block == 16
+        assert (pipeline['MultiCrop'].global_scale, pipeline['MultiCrop'].local_scale) == ((0.4, 1.0), (0.05, 0.4))
         assert pipeline['TokenizeCaption'].get('mlm_masking', 'exact') == mlm_masking
     kept_fixes = dict(interpolate_offset=model.backbone.get('interpolate_offset', 0.0),
                       mae=(model.mae_decoder.get('pos_embed', 'sincos'), model.mae_decoder.get('norm_eps', 1e-6)),

@@ -19,7 +19,8 @@ optim_wrapper = dict(
     paramwise_cfg=dict(_delete_=True, norm_decay_mult=0.0, bias_decay_mult=0.0))
 # MLM: each real caption token masked with probability 0.2 on its own (a caption may have none masked).
 train_pipeline = [
-    dict(type='MultiCrop', global_size=224, local_size=96, num_local=8),
+    dict(type='MultiCrop', global_size=224, local_size=96, num_local=8, global_scale=(0.4, 1.0),
+         local_scale=(0.05, 0.4)),
     dict(type='BlockwiseMasks', patch_size=16, ratio_range=(0.1, 0.5), mask_probability=0.5, min_block=16),
     dict(type='PatchShuffle', patch_size=16),
     dict(type='TokenizeCaption', context_length=77, mlm_ratio=0.2, mlm_masking='bernoulli'),
