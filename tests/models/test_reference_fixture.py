@@ -1,8 +1,11 @@
-"""Reference-exact mode equals the authors' code: the numeric fixture made with it (tests/data/reference_harmony,
-see its README) loads through the reference converter, and every loss term and centre of two steps matches."""
+"""Reference-exact mode equals the authors' code: the numeric fixture made with it (the team's shared
+fixtures/reference_harmony beside the repository, or $HARMONY_REFERENCE_FIXTURE; see its README) loads through the
+reference converter, and every loss term and centre of two steps matches."""
 import hashlib
 import json
+import os
 import zlib
+from pathlib import Path
 
 import pytest
 import torch
@@ -16,7 +19,7 @@ from harmony.models.utils.reference_checkpoint import (ReferenceCheckpointError,
 from harmony.registry import MODELS
 from tests.conftest import REPO
 
-FIXTURE = REPO / 'tests' / 'data' / 'reference_harmony'
+FIXTURE = Path(os.environ.get('HARMONY_REFERENCE_FIXTURE', REPO.parent / 'shared' / 'fixtures' / 'reference_harmony'))
 CONFIG = REPO / 'configs' / 'harmony' / 'reference' / 'vits16_cc3m_reference.py'
 RTOL = 1e-5
 # The fixture's sizes (its README, section 1) over the reference config.
@@ -63,6 +66,9 @@ def reference_weights(spec):
 
 @pytest.fixture(scope='module')
 def fixture():
+    if not (FIXTURE / 'spec.json').is_file():
+        raise FileNotFoundError(f'the reference fixture is not at {FIXTURE}: put shared/fixtures/reference_harmony '
+                                'beside the repository or set HARMONY_REFERENCE_FIXTURE to its folder')
     spec = json.loads((FIXTURE / 'spec.json').read_text())
     return dict(spec=spec, state=reference_weights(spec), expected=json.loads((FIXTURE / 'expected.json').read_text()),
                 centres=load_file(FIXTURE / 'centres.safetensors'), batch=load_file(FIXTURE / 'batch.safetensors'))
