@@ -29,7 +29,7 @@ from harmony.engine.checkpoint_loading import trust_checkpoint
 from harmony.models.backbones import HarmonyViT
 from harmony.models.text import HarmonyTextEncoder
 from harmony.models.utils import select_backbone_state
-from harmony.models.utils.export import describe_backbone, export_metadata, to_harmony
+from harmony.models.utils.export import describe_backbone, describe_text_tower, export_metadata, to_harmony
 from harmony.models.utils.reference_checkpoint import (ReferenceCheckpointError, checked_against,
                                                        convert_teacher_towers, convert_training_state)
 
@@ -82,11 +82,7 @@ def teacher_tower_state(converted):
         own['teacher.image_projection.weight'] = torch.empty(projection.shape[0], arch['embed_dims'])
     text = {k[len('teacher.text_encoder.'):]: v for k, v in converted.items() if k.startswith('teacher.text_encoder.')}
     if text:
-        width = text['token_embedding.weight'].shape[1]
-        layers = len({k.split('.')[2] for k in text if k.startswith('transformer.resblocks.')})
-        tower = HarmonyTextEncoder(context_length=text['positional_embedding'].shape[0],
-                                   vocab_size=text['token_embedding.weight'].shape[0], width=width,
-                                   heads=max(width // 64, 1), layers=layers, embed_dim=text['text_projection'].shape[1])
+        tower = HarmonyTextEncoder(**describe_text_tower(text))
         own.update({f'teacher.text_encoder.{k}': v for k, v in tower.state_dict().items()})
     return own
 

@@ -23,6 +23,16 @@ def describe_backbone(state):
                 img_size=grid * patch_size)
 
 
+def describe_text_tower(state):
+    """Sizes of a HarmonyTextEncoder state dict: context_length, vocab_size, width, heads (64-d), layers,
+    embed_dim."""
+    context, width = state['positional_embedding'].shape
+    return dict(context_length=context, vocab_size=state['token_embedding.weight'].shape[0], width=width,
+                heads=max(width // 64, 1),
+                layers=len({k.split('.')[2] for k in state if k.startswith('transformer.resblocks.')}),
+                embed_dim=state['text_projection'].shape[1])
+
+
 def timm_model_name(arch):
     """timm's name for an exported arch, e.g. 'vit_small_patch16_224'."""
     key = (arch['embed_dims'], arch['num_layers'])
@@ -76,8 +86,7 @@ def to_open_clip(state, source='teacher', text_act='quick_gelu'):
     clip_state['visual.head.proj.weight'] = projection
     clip_state.update(text)
     clip_state['logit_scale'] = state[LOGIT_SCALE_KEY].reshape(())
-    width = text['token_embedding.weight'].shape[1]
-    layers = len({k.split('.')[2] for k in text if k.startswith('transformer.resblocks.')})
+    sizes = describe_text_tower(text)
     if text_act not in ('quick_gelu', 'gelu'):
         raise ValueError(f"the text tower's activation must be 'quick_gelu' or 'gelu' (the run's text_encoder.act; "
                          f'tools/export_backbone.py --text-act), got {text_act!r}')
@@ -86,9 +95,8 @@ def to_open_clip(state, source='teacher', text_act='quick_gelu'):
         quick_gelu=text_act == 'quick_gelu',  # open_clip applies it to the text tower (the timm tower has its own)
         vision_cfg=dict(timm_model_name=timm_model_name(arch), timm_model_pretrained=False, timm_pool='token',
                         timm_proj='linear', image_size=arch['img_size']),
-        text_cfg=dict(context_length=text['positional_embedding'].shape[0],
-                      vocab_size=text['token_embedding.weight'].shape[0], width=width, heads=width // 64,
-                      layers=layers, pool_type='eos', eos_id=49407))
+        text_cfg=dict({k: sizes[k] for k in ('context_length', 'vocab_size', 'width', 'heads', 'layers')},
+                      pool_type='eos', eos_id=49407))
     config = dict(model_cfg=model_cfg, preprocess_cfg=dict(mean=IMAGE_MEAN, std=IMAGE_STD,
                                                            interpolation='bicubic', resize_mode='shortest'))
     return {k: v.contiguous() for k, v in clip_state.items()}, config

@@ -92,6 +92,10 @@ def _mlm_decoder(suffix):
     return ('mlm_decoder.' + name, None) if name else None
 
 
+def _prefixed(prefix, name):
+    return (prefix + name, None) if name else None
+
+
 def _mae_decoder(suffix):
     name = _renamed(suffix, MAE_DECODER)
     return ('mae_decoder.' + name, None) if name else None
@@ -110,10 +114,6 @@ RULES = (
     ('mlm_head.', _mlm_decoder),
     ('generative_path.', _mae_decoder),
 )
-
-
-def _prefixed(prefix, name):
-    return (prefix + name, None) if name else None
 
 
 def canonical_state(state):
