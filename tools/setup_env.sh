@@ -2,7 +2,7 @@
 # Create or update the project's virtual environment (.venv) with the pinned stack.
 #
 # Idempotent: when .venv already matches requirements/*.txt, setup.py and this script, it returns in
-# a second. mmcv 2.1.0 is built from its source release once per machine (C++20 fix, see README) and
+# a second. mmcv 2.1.0 is built from its source release once per machine (C++20 fix, below) and
 # the wheel is cached in $HARMONY_CACHE (default ~/.cache/harmony), outside the repository.
 #
 # Environment:
