@@ -21,14 +21,19 @@ START=$SECONDS
 
 step() { echo "== [$(date +%H:%M:%S), $((SECONDS - START)) s] $PRETRAIN: $* =="; }
 
-# objectives as a cfg-options list, soft_clip, whether CLIP towers exist, and which backbone the export takes
-read -r OBJECTIVES SOFT_CLIP HAS_CLIP SOURCE < <("$PYTHON" -c 'import sys
+# the pre-training config's objectives as cfg-options for the evaluation configs (which build every objective of the
+# base), whether CLIP towers exist, and which backbone the export takes
+read -r HAS_CLIP SOURCE MODEL_OPTIONS < <("$PYTHON" -c 'import sys
 from mmengine.config import Config
-model = Config.fromfile(sys.argv[1]).model
-objectives, soft = list(model.objectives), bool(model.get("soft_clip", True)) and "clip" in model.objectives
-source = "teacher" if "ibot" in objectives or soft else "student"  # a teacher backbone exists
-print("[" + ",".join(objectives) + "]", soft, "clip" in objectives, source)' "$PRETRAIN")
-MODEL=("model.objectives=$OBJECTIVES" "model.soft_clip=$SOFT_CLIP")
+objectives = Config.fromfile(sys.argv[1]).model.objectives
+options = [f"model.objectives.{name}=None" for name, cfg in objectives.items() if cfg is None]
+clip = objectives.get("clip")
+soft = clip is not None and clip.get("soft_targets", True)
+if clip is not None:
+    options.append(f"model.objectives.clip.soft_targets={soft}")
+source = "teacher" if objectives.get("ibot") is not None or soft else "student"  # a teacher backbone exists
+print(clip is not None, source, " ".join(options))' "$PRETRAIN")
+read -r -a MODEL <<< "$MODEL_OPTIONS"
 
 step "pre-training"
 "$PYTHON" tools/train.py "$PRETRAIN" --work-dir "$WORK/pretrain"

@@ -16,10 +16,11 @@ model = dict(
     backbone=dict(arch=dict(_delete_=True, embed_dims=128, num_layers=6, num_heads=4), img_size=64,
                   patch_size=patch_size),
     text_encoder=dict(width=128, heads=4, layers=2, embed_dim=128),
-    ibot_head=dict(out_dim=512, hidden_dims=256, bottleneck_dims=128),
-    text_dist_head=dict(out_dim=256, hidden_dims=256, bottleneck_dims=128),
-    mae_decoder=dict(dims=128, depth=1, num_heads=4),
-    mlm_decoder=dict(depth=1, num_heads=4))
+    objectives=dict(
+        ibot=dict(head=dict(out_dim=512, hidden_dims=256, bottleneck_dims=128)),
+        mae=dict(decoder=dict(dims=128, depth=1, num_heads=4)),
+        mlm=dict(decoder=dict(depth=1, num_heads=4)),
+        text_dist=dict(head=dict(out_dim=256, hidden_dims=256, bottleneck_dims=128))))
 train_pipeline = [
     # no hue jitter or grey crops: every demo caption names the colours of its shapes
     dict(type='MultiCrop', global_size=64, local_size=32, num_local=4, colour_jitter=(0.4, 0.4, 0.2, 0.0),

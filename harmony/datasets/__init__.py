@@ -1,6 +1,7 @@
 """Datasets: image-text pre-training data and its transforms, the demo world and the demo downstream sets."""
 from .bad_samples import REASONS, BadSample, BadSampleLog, TooManyBadSamples
 from .caption_set import KarpathyCaptions
+from .collate import collate_pretraining
 from .demo_coco import DemoCocoDataset
 from .demo_seg import DemoSegDataset
 from .image_text import (DatasetReport, ImageTextCsv, ImageTextDataset, ImageTextShards, Img2DatasetFolder,
@@ -11,4 +12,4 @@ from .transforms import BlockwiseMasks, MultiCrop, PackPretrainingInputs, PatchS
 __all__ = ['REASONS', 'BadSample', 'BadSampleLog', 'BlockwiseMasks', 'DatasetReport', 'DemoCocoDataset',
            'DemoSegDataset', 'ImageTextCsv', 'ImageTextDataset', 'ImageTextShards', 'Img2DatasetFolder',
            'KarpathyCaptions', 'MultiCrop', 'PackPretrainingInputs', 'PatchShuffle', 'ResumableSampler',
-           'TokenizeCaption', 'TooManyBadSamples', 'build_folder_index']
+           'TokenizeCaption', 'TooManyBadSamples', 'build_folder_index', 'collate_pretraining']

@@ -85,8 +85,8 @@ def check_pretrained_paths(cfg):
 
 def check_config(cfg, training):
     """Raise on the mistakes above (training: data roots, crop sizes, pretrained paths, and `global_batch_size`
-    resolved; testing: the test data root). Unknown objectives are refused by Harmony itself when the Runner
-    builds the model, before any data is read."""
+    resolved; testing: the test data root). Unknown objective types are refused by the registry when the
+    Runner builds the model, before any data is read."""
     if training:
         apply_global_batch_size(cfg, world_size_of_launch())
         check_crop_sizes(cfg)

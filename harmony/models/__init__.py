@@ -4,10 +4,13 @@ from .backbones import HarmonyViT
 from .heads import MAEDecoder, MLMDecoder, ProjectionHead
 from .losses import (IBOTLoss, MaskedLanguageModelingLoss, MaskedPixelLoss, SoftCLIPLoss,
                      TextDistillationLoss)
+from .objectives import (CLIPObjective, IBOTObjective, MAEObjective, MLMObjective, Objective,
+                         TextDistillationObjective)
 from .necks import SimpleFeaturePyramid, ViTFeaturePyramid
 from .text import CaptionTokenizer, HarmonyTextEncoder
 
 __all__ = [
+    'CLIPObjective', 'IBOTObjective', 'MAEObjective', 'MLMObjective', 'Objective', 'TextDistillationObjective',
     'CaptionTokenizer', 'Harmony', 'HarmonyDistributedDataParallel', 'HarmonyTextEncoder', 'HarmonyViT', 'IBOTLoss',
     'MAEDecoder', 'MLMDecoder', 'MaskedLanguageModelingLoss', 'MaskedPixelLoss', 'NonFiniteLossError',
     'PretrainingDataPreprocessor', 'ProjectionHead',

@@ -8,19 +8,21 @@ from harmony.models.losses.masked_pixel_loss import patchify, unpatchify
 def mae_reconstruction(model, images, mask_ratio=None, seed=0):
     """images [B, 3, H, W] (normalised) -> (masked [B, 3, H, W], reconstruction [B, 3, H, W]), normalised.
 
-    A random `mask_ratio` (the model's by default) of the patches is dropped, as in training; the visible
-    patches are pasted into the reconstruction. With `norm_pix` targets the decoder predicts each patch up to
-    its mean and variance: they are taken from the original patch (as in MAE's own visualisation).
+    A random `mask_ratio` (the model's by default) of the patches is dropped and the rest encoded and decoded as in
+    training (`MAEObjective.encode`, `MAEObjective.decode`); the visible patches are pasted into the
+    reconstruction. With `norm_pix` targets the decoder predicts each patch up to its mean and variance: they are
+    taken from the original patch (as in MAE's own visualisation).
     """
-    backbone, patch = model.backbone, model.backbone.patch_size
+    if 'mae' not in model.objectives:
+        raise ValueError(f'MAE reconstructions need the MAE objective; this model trains {sorted(model.objectives)}')
+    mae, patch = model.objectives['mae'], model.backbone.patch_size
     B, _, H, W = images.shape
     grid = (H // patch, W // patch)
-    N = grid[0] * grid[1]
     generator = torch.Generator().manual_seed(seed)
-    shuffle = torch.rand(B, N, generator=generator).argsort(dim=1)
+    shuffle = torch.rand(B, grid[0] * grid[1], generator=generator).argsort(dim=1)
     restore = shuffle.argsort(dim=1)
-    num_keep = int(round(N * (1 - (model.mae_ratio if mask_ratio is None else mask_ratio))))
-    pred = model.mae_decoder(backbone.forward_visible(images, shuffle[:, :num_keep]), restore, grid)  # [B, N, p*p*3]
+    num_keep = mae.num_kept(shuffle.shape[1], mask_ratio)
+    pred = mae.decode(model, mae.encode(model, images, shuffle, mask_ratio), restore, grid)  # [B, N, p*p*3]
     target = patchify(images, patch)
     if model.mae_loss.norm_pix:
         mean, var = target.mean(-1, keepdim=True), target.var(-1, keepdim=True)

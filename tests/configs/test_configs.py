@@ -120,16 +120,22 @@ def test_pretraining_sets_come_in_three_formats(name):
 DEMO_ABLATIONS = sorted(str(p.relative_to(REPO)) for p in (REPO / 'configs' / 'demo' / 'ablations').glob('*.py'))
 
 
+def _objective_set(cfg):
+    """(trained objectives, soft CLIP targets) of a config."""
+    objectives = cfg.model.objectives
+    return (tuple(name for name, objective in objectives.items() if objective is not None),
+            objectives.clip is not None and objectives.clip.soft_targets)
+
+
 @pytest.mark.parametrize('config', DEMO_ABLATIONS)
 def test_demo_ablations_mirror_the_paper_ablations(config):
     """Each demo ablation trains the objective set of a paper-scale ablation, and validates zero-shot exactly when
     it has CLIP towers (the zero-shot hook would refuse a model without them)."""
-    paper = {(tuple(c.model.objectives), c.model.soft_clip) for c in
-             (Config.fromfile(p) for p in (REPO / 'configs' / 'harmony' / 'ablations').glob('*.py'))}
+    paper = {_objective_set(Config.fromfile(p)) for p in (REPO / 'configs' / 'harmony' / 'ablations').glob('*.py')}
     cfg = Config.fromfile(REPO / config)
-    assert (tuple(cfg.model.objectives), cfg.model.soft_clip) in paper
+    assert _objective_set(cfg) in paper
     zero_shot = any(hook['type'] == 'ZeroShotHook' for hook in cfg.custom_hooks)
-    assert zero_shot == ('clip' in cfg.model.objectives) == (cfg.val_cfg is not None)
+    assert zero_shot == (cfg.model.objectives.clip is not None) == (cfg.val_cfg is not None)
     assert [hook['type'] for hook in cfg.custom_hooks][0] == 'HarmonyScheduleHook'
 
 
@@ -170,10 +176,11 @@ def test_default_recipe_is_the_references_and_reference_mode_turns_on_the_rest(a
     reference = Config.fromfile(REPO / 'configs' / 'harmony' / 'reference' / f'{name}_cc3m_reference.py')
     model = default.model
     assert model.backbone.arch == reference.model.backbone.arch == arch
-    assert (model.ibot_loss.cls_weight, model.ibot_loss.patch_weight, model.mae_loss.loss_weight) == (0.5, 0.5, 2.0)
-    assert (model.text_encoder.act, model.text_encoder.token_features, model.text_dist_head.num_layers) == (
+    ibot, mae, mlm, text_dist = (model.objectives[name] for name in ('ibot', 'mae', 'mlm', 'text_dist'))
+    assert (ibot.loss.cls_weight, ibot.loss.patch_weight, mae.loss.loss_weight) == (0.5, 0.5, 2.0)
+    assert (model.text_encoder.act, model.text_encoder.token_features, text_dist.head.num_layers) == (
         'quick_gelu', 'pre_norm', 2)
-    assert (model.mlm_decoder.causal, model.mlm_decoder.act, model.mlm_decoder.norm_eps) == (True, 'quick_gelu', 1e-5)
+    assert (mlm.decoder.causal, mlm.decoder.act, mlm.decoder.norm_eps) == (True, 'quick_gelu', 1e-5)
     warmup, cosine = default.param_scheduler
     assert (warmup.type, warmup.start_factor, warmup.end, cosine.begin, cosine.T_max) == (
         'LinearWarmupLR', 0.0, 3, 3, 22)
@@ -185,15 +192,16 @@ def test_default_recipe_is_the_references_and_reference_mode_turns_on_the_rest(a
         assert (pipeline['MultiCrop'].global_scale, pipeline['MultiCrop'].local_scale) == ((0.4, 1.0), (0.05, 0.4))
         assert pipeline['TokenizeCaption'].get('mlm_masking', 'exact') == mlm_masking
     kept_fixes = dict(interpolate_offset=model.backbone.get('interpolate_offset', 0.0),
-                      mae=(model.mae_decoder.get('pos_embed', 'sincos'), model.mae_decoder.get('norm_eps', 1e-6)),
-                      centre=model.text_dist_loss.get('center', 'logits'), clamp='max_logit_scale' not in model,
+                      mae=(mae.decoder.get('pos_embed', 'sincos'), mae.decoder.get('norm_eps', 1e-6)),
+                      centre=text_dist.loss.get('center', 'logits'), clamp='max_logit_scale' not in model.objectives.clip,
                       logit_scale_decay='logit_scale' in default.optim_wrapper.paramwise_cfg.custom_keys,
                       clip=default.optim_wrapper.get('constructor'))
     assert kept_fixes == dict(interpolate_offset=0.0, mae=('sincos', 1e-6), centre='logits', clamp=True,
                               logit_scale_decay=True, clip=None)
     ref = reference.model
-    assert (ref.backbone.interpolate_offset, ref.mae_decoder.pos_embed, ref.mae_decoder.norm_eps) == (0.1, 'zeros', 1e-5)
-    assert (ref.text_dist_loss.center, ref.max_logit_scale, ref.data_preprocessor.trim_captions) == (
-        'probabilities', None, False)
+    ref_mae = ref.objectives.mae.decoder
+    assert (ref.backbone.interpolate_offset, ref_mae.pos_embed, ref_mae.norm_eps) == (0.1, 'zeros', 1e-5)
+    assert (ref.objectives.text_dist.loss.center, ref.objectives.clip.max_logit_scale,
+            ref.data_preprocessor.trim_captions) == ('probabilities', None, False)
     assert 'custom_keys' not in reference.optim_wrapper.paramwise_cfg
     assert reference.optim_wrapper.constructor == 'PerParameterClipOptimWrapperConstructor'

@@ -50,7 +50,7 @@ def test_missing_data_root_and_pretrained_file_are_named(cfg, tmp_path):
 @pytest.mark.parametrize('option,message', [
     ('train_dataloader.dataset.data_root=data/no_such_set',
      "train_dataloader.dataset.data_root='data/no_such_set' does not exist"),
-    ('model.objectives=[clip,ibot,mea]', "model.objectives must be a non-empty subset"),
+    ('model.objectives=[clip,ibot,mea]', 'model.objectives must be a dict'),
 ])
 def test_train_tool_stops_before_any_work(option, message, demo_data, tmp_path):
     options = [f'val_dataloader.dataset.data_root={demo_data / "classification"}',

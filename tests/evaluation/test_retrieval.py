@@ -10,13 +10,8 @@ from harmony.datasets import KarpathyCaptions
 from harmony.evaluation import retrieval_recall
 from harmony.registry import MODELS
 from tests.conftest import REPO, run_tool
+from tests.models.algorithms.test_harmony import TINY_OPTIONS
 
-TINY_TOWERS = ['model.backbone.arch.embed_dims=32', 'model.backbone.arch.num_layers=2',
-               'model.backbone.arch.num_heads=2', 'model.text_encoder.width=32', 'model.text_encoder.heads=2',
-               'model.text_encoder.layers=1', 'model.text_encoder.embed_dim=16', 'model.ibot_head.out_dim=64',
-               'model.ibot_head.hidden_dims=32', 'model.text_dist_head.out_dim=32',
-               'model.text_dist_head.hidden_dims=32', 'model.mae_decoder.dims=32', 'model.mae_decoder.depth=1',
-               'model.mae_decoder.num_heads=2', 'model.mlm_decoder.num_heads=2']
 
 
 def test_recall_matches_a_hand_computation():
@@ -36,14 +31,14 @@ def test_recall_matches_a_hand_computation():
 
 def test_retrieval_tool_on_the_demo_captions(demo_data, tmp_path):
     cfg = Config.fromfile(REPO / 'configs/demo/retrieval_harmony-vit-demo_demo.py')
-    cfg.merge_from_dict({o.split('=')[0]: int(o.split('=')[1]) for o in TINY_TOWERS})
+    cfg.merge_from_dict({o.split('=')[0]: int(o.split('=')[1]) for o in TINY_OPTIONS})
     torch.manual_seed(0)
     with DefaultScope.overwrite_default_scope('harmony'):
         model = MODELS.build(cfg.model)
     model.init_weights()
     torch.save(dict(state_dict=model.state_dict(), meta={}), tmp_path / 'random.pth')
     result = run_tool('tools/test.py', 'configs/demo/retrieval_harmony-vit-demo_demo.py', tmp_path / 'random.pth',
-                      '--work-dir', tmp_path, '--cfg-options', *TINY_TOWERS,
+                      '--work-dir', tmp_path, '--cfg-options', *TINY_OPTIONS,
                       f'test_dataloader.dataset.data_root={demo_data / "retrieval"}', 'test_dataloader.num_workers=0')
     metrics = json.loads(result.stdout.split('metrics: ')[-1].splitlines()[0])
     assert {'retrieval/i2t_R@1', 'retrieval/t2i_R@10', 'retrieval/mean_R'} <= set(metrics)

@@ -14,9 +14,11 @@ from mmengine.registry import DefaultScope
 from safetensors.torch import load_file
 
 from harmony.engine.hooks import HarmonyScheduleHook
+from harmony.models.algorithms import ScheduledValues
 from harmony.models.utils.reference_checkpoint import (ReferenceCheckpointError, checked_against,
                                                        convert_teacher_towers, convert_training_state)
 from harmony.registry import MODELS
+from harmony.structures import PretrainingBatch
 from tests.conftest import REPO
 
 FIXTURE = Path(os.environ.get('HARMONY_REFERENCE_FIXTURE', REPO.parent / 'shared' / 'fixtures' / 'reference_harmony'))
@@ -31,9 +33,9 @@ FIXTURE_SIZES = {
     'model.text_encoder.heads': 8,
     'model.text_encoder.layers': 2,
     'model.text_encoder.embed_dim': 512,
-    'model.ibot_head.out_dim': 256,
-    'model.text_dist_head.out_dim': 64,
-    'model.mae_decoder': dict(dims=64, depth=1, num_heads=2),
+    'model.objectives.ibot.head.out_dim': 256,
+    'model.objectives.text_dist.head.out_dim': 64,
+    'model.objectives.mae.decoder': dict(dims=64, depth=1, num_heads=2),
 }
 
 
@@ -88,10 +90,11 @@ def reference_model(fixture):
 def model_inputs(batch):
     """The fixture's batch ([crop, image, ...]) as the model's view-major inputs."""
     views = lambda name: batch[name].flatten(0, 1)  # noqa: E731
-    return dict(global_crops=views('global_crops'), local_crops=views('local_crops'),
-                ibot_masks=views('ibot_masks').flatten(1), mae_shuffle=views('mae_ids_shuffle'),
-                mae_restore=views('mae_ids_restore'), text=batch['captions'], masked_text=batch['masked_captions'],
-                mlm_mask=batch['mlm_mask'].bool())
+    return PretrainingBatch(global_crops=views('global_crops'), num_global=batch['global_crops'].shape[0],
+                            local_crops=views('local_crops'), ibot_masks=views('ibot_masks').flatten(1),
+                            mae_shuffle=views('mae_ids_shuffle'), mae_restore=views('mae_ids_restore'),
+                            text=batch['captions'], masked_text=batch['masked_captions'],
+                            mlm_mask=batch['mlm_mask'].bool())
 
 
 def schedule_values(cfg, iteration):
@@ -116,11 +119,11 @@ def test_reference_config_computes_every_loss_and_centre_of_the_reference(fixtur
         assert values['hard_weight'] == pytest.approx(schedule['hard_label_weight'], abs=1e-12)
         assert values['teacher_temperature'] == schedule['teacher_temp_cls']
         assert values['teacher_patch_temperature'] == pytest.approx(schedule['teacher_temp_patch'], abs=1e-12)
-        model.hard_weight = values['hard_weight']
-        model.teacher_temperature = values['teacher_temperature']
-        model.teacher_patch_temperature = values['teacher_patch_temperature']
+        model.set_schedule(ScheduledValues(hard_weight=values['hard_weight'],
+                                           teacher_temperature=values['teacher_temperature'],
+                                           teacher_patch_temperature=values['teacher_patch_temperature']))
         with torch.no_grad():
-            losses = model.loss(inputs, model.teacher_outputs(inputs))
+            losses = model.loss(inputs, model.teacher_targets(inputs))
         reference = step['losses']
         pairs = dict(loss_clip='clip', loss_ibot_cls='ibot_cls_weighted', loss_ibot_patch='ibot_patch_weighted',
                      loss_mae='mae', loss_mlm='mlm', loss_text_dist='text_dist')
@@ -143,10 +146,10 @@ def test_reference_config_never_clamps_the_logit_scale(fixture):
     inputs = model_inputs(fixture['batch'])
     step = fixture['expected']['steps'][0]
     supplementary = fixture['expected']['supplementary']['clip_logit_scale_ln200']
-    model.hard_weight = step['schedule']['hard_label_weight']
+    model.set_schedule(ScheduledValues(hard_weight=step['schedule']['hard_label_weight']))
     model.logit_scale.data.fill_(supplementary['logit_scale'])
     with torch.no_grad():
-        loss = model.loss(inputs, model.teacher_outputs(inputs), passes=[0])['loss_clip']
+        loss = model.loss(inputs, model.teacher_targets(inputs), passes=[0])['loss_clip']
     assert relative_error(loss, supplementary['clip']) <= RTOL
 
 

@@ -11,6 +11,7 @@ import pytest
 import torch
 
 from tests.conftest import REPO, run_tool
+from tests.models.algorithms.test_harmony import TINY_OPTIONS
 
 CONFIG = 'configs/demo/harmony_vit-demo_demo-pretrain.py'
 FSDP_CONFIG = 'configs/demo/harmony_vit-demo_demo-pretrain_fsdp.py'
@@ -27,11 +28,7 @@ def _options(demo_data, max_epochs):
             f'val_dataloader.dataset.classes={classification / "classnames.txt"}', 'val_dataloader.num_workers=0',
             'train_dataloader.batch_size=8', 'train_dataloader.num_workers=0',
             'train_dataloader.persistent_workers=False',
-            'model.backbone.arch.embed_dims=32', 'model.backbone.arch.num_layers=2', 'model.backbone.arch.num_heads=2',
-            'model.text_encoder.width=32', 'model.text_encoder.heads=2', 'model.text_encoder.layers=1',
-            'model.text_encoder.embed_dim=16', 'model.ibot_head.out_dim=64', 'model.ibot_head.hidden_dims=32',
-            'model.text_dist_head.out_dim=32', 'model.text_dist_head.hidden_dims=32', 'model.mae_decoder.dims=32',
-            'model.mae_decoder.depth=1', 'model.mae_decoder.num_heads=2', 'model.mlm_decoder.num_heads=2',
+            *TINY_OPTIONS,
             f'train_cfg.max_epochs={max_epochs}', 'default_hooks.logger.interval=1', 'log_processor.window_size=1',
             'default_hooks.checkpoint.interval=2', 'default_hooks.checkpoint.by_epoch=False',
             'default_hooks.checkpoint.max_keep_ckpts=2']

@@ -29,7 +29,6 @@ import time
 import harmony  # noqa: F401  registries (first: it quiets import-time warnings)
 import torch
 from mmengine.config import DictAction
-from mmengine.dataset import default_collate
 from mmengine.logging import MMLogger
 from mmengine.optim import build_optim_wrapper
 from mmengine.registry import DefaultScope
@@ -37,8 +36,9 @@ from open_clip.loss import ClipLoss
 from open_clip.model import CLIP, CLIPTextCfg, CLIPVisionCfg
 from torch.utils.flop_counter import FlopCounterMode
 
-from harmony.datasets import Img2DatasetFolder
+from harmony.datasets import Img2DatasetFolder, collate_pretraining
 from harmony.engine.runner_setup import load_config
+from harmony.models.algorithms.train_step import parse_losses
 from harmony.registry import MODELS
 
 DEFAULT_DATA = 'data/demo/pretrain/files'
@@ -67,7 +67,7 @@ def make_batch(cfg, data_root, size):
     dataset = Img2DatasetFolder(data_root, index_file=None, pipeline=pipeline, augment_seed=0)
     if len(dataset) < size:
         raise ValueError(f'{data_root} has {len(dataset)} pairs, fewer than --batch {size}')
-    return default_collate([dataset[i] for i in range(size)])
+    return collate_pretraining([dataset[i] for i in range(size)])
 
 
 def plain_optim_wrapper(optim_cfg, device):
@@ -83,7 +83,8 @@ def plain_optim_wrapper(optim_cfg, device):
 
 
 class HarmonyStep:
-    """Harmony's training step (train_step + EMA update) from the config; `parts` times its pieces one by one."""
+    """Harmony's training step (forward, backward, optimiser step, EMA update) from the config; `parts` times its
+    pieces one by one."""
 
     def __init__(self, cfg, batch, device):
         self.model = MODELS.build(cfg.model).to(device)
@@ -92,13 +93,11 @@ class HarmonyStep:
         self.batch = batch
 
     def __call__(self):
-        log_vars = self.model.train_step(self.batch, self.optim_wrapper)
-        self.model.update_teacher(0.996)
-        return log_vars['loss']
+        return self.model.train_step(self.batch, self.optim_wrapper)['loss']
 
     def forward_backward(self):
         data = self.model.data_preprocessor(self.batch, training=True)
-        self.model.parse_losses(self.model(**data, mode='loss'))[0].backward()
+        parse_losses(self.model(**data, mode='loss'))[0].backward()
 
     def parts(self, measure):
         """[(part, modules it runs, forward, backward)] of one step, each piece run alone and measured by
@@ -121,10 +120,9 @@ class HarmonyStep:
         data = model.data_preprocessor(self.batch, training=True)
         with torch.no_grad():
             teacher = piece('teachers', lambda: model(**data, mode='teacher'))
-        for index, (method, kwargs) in enumerate(model.student_passes(data['inputs'])):
-            label = method.strip('_').replace('_pass', '') + ''.join(f' {k}={v}' for k, v in kwargs.items())
-            piece(label, lambda: model(**data, mode='loss', teacher_outputs=teacher, passes=(index,)),
-                  lambda losses: model.parse_losses(losses)[0].backward())
+        for index, step in enumerate(model.student_passes(data['inputs'])):
+            piece(repr(step), lambda: model(**data, mode='loss', teacher_targets=teacher, passes=(index,)),
+                  lambda losses: parse_losses(losses)[0].backward())
         for hook in hooks:
             hook.remove()
         rows.append(('optimiser step (incl. clipping)', '', measure(self.optim_wrapper.step), None))
@@ -156,9 +154,8 @@ class ClipStep:
         preprocessor = MODELS.build(cfg.model.get('data_preprocessor') or
                                     dict(type='harmony.PretrainingDataPreprocessor')).to(device)
         data = preprocessor(batch, training=True)['inputs']
-        size = data['text'].shape[0]
-        self.images = data['global_crops'][:size]
-        ids = data['text'].clamp(max=49407)  # open_clip's vocabulary has no [MASK] id
+        self.images = data.global_crops[data.view_rows(0)]
+        ids = data.text.clamp(max=49407)  # open_clip's vocabulary has no [MASK] id
         self.text = torch.nn.functional.pad(ids, (0, text['context_length'] - ids.shape[1]))  # padded to 77
 
     def __call__(self):

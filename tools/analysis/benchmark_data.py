@@ -67,7 +67,7 @@ def main():
     batches = iter(loader)
     next(batches)  # workers start, first batch
     start = time.perf_counter()
-    count = sum(len(batch['inputs']['text']) for batch in islice(batches, args.batches))
+    count = sum(batch['inputs'].batch_size for batch in islice(batches, args.batches))
     seconds = time.perf_counter() - start
     workers = loader_cfg.num_workers
     print(f'\nDataLoader, {workers} workers, batch {loader_cfg.batch_size}: {count} samples in {seconds:.1f} s = '

@@ -22,7 +22,7 @@ def main():
     args, cfg, images, paths, (mean, std) = picture_tool_inputs(__doc__, 'mae_reconstruction.png', 6, add_mask_options)
     model = load_harmony(cfg, args.checkpoint)
     if 'mae' not in model.objectives:
-        raise ValueError(f'{args.config} trains {model.objectives}: no MAE decoder to reconstruct with')
+        raise ValueError(f'{args.config} trains {sorted(model.objectives)}: no MAE decoder to reconstruct with')
     masked, reconstruction = mae_reconstruction(model, images, args.mask_ratio, args.seed)
     panels = [to_display(x, mean, std) for x in (images, masked, reconstruction)]
     save_panels([[p[i] for p in panels] for i in range(len(paths))], ['original', 'masked', 'reconstruction'],

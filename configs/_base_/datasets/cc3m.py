@@ -19,7 +19,7 @@ train_dataloader = dict(
     pin_memory=True,
     drop_last=True,
     sampler=None,  # the shards are split over ranks and workers by the dataset itself
-    collate_fn=dict(type='default_collate'),
+    collate_fn=dict(type='harmony.collate_pretraining'),  # PretrainingSample -> PretrainingBatch, view-major
     dataset=dict(
         type='ImageTextShards',
         data_root=data_root,

@@ -1,3 +1,3 @@
 # Ablation: CLIP with soft targets + MAE.
 _base_ = '../vits16_cc3m.py'
-model = dict(objectives=('clip', 'mae'))
+model = dict(objectives=dict(ibot=None, mlm=None, text_dist=None))

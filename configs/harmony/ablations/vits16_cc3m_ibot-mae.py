@@ -1,3 +1,3 @@
 # Ablation: iBOT + MAE, no language.
 _base_ = '../vits16_cc3m.py'
-model = dict(objectives=('ibot', 'mae'))
+model = dict(objectives=dict(clip=None, mlm=None, text_dist=None))

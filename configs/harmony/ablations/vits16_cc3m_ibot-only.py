@@ -1,3 +1,3 @@
 # Ablation: iBOT alone.
 _base_ = '../vits16_cc3m.py'
-model = dict(objectives=('ibot',))
+model = dict(objectives=dict(clip=None, mae=None, mlm=None, text_dist=None))

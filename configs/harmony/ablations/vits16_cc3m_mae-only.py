@@ -1,3 +1,3 @@
 # Ablation: MAE alone.
 _base_ = '../vits16_cc3m.py'
-model = dict(objectives=('mae',))
+model = dict(objectives=dict(clip=None, ibot=None, mlm=None, text_dist=None))

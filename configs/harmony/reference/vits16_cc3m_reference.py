@@ -6,9 +6,12 @@
 _base_ = '../vits16_cc3m.py'
 model = dict(
     backbone=dict(interpolate_offset=0.1),  # local crops' position embeddings resized by DINO's scale factors
-    mae_decoder=dict(pos_embed='zeros', norm_eps=1e-5),  # its decoder position embedding is never initialised
-    text_dist_loss=dict(center='probabilities'),  # centre: mean teacher probabilities over all 77 positions
-    max_logit_scale=None,  # never clamped (weight decay holds it back)
+    objectives=dict(
+        # the MAE decoder's position embedding is never initialised (zeros)
+        mae=dict(decoder=dict(pos_embed='zeros', norm_eps=1e-5)),
+        # the text-distillation centre: mean teacher probabilities over all 77 positions
+        text_dist=dict(loss=dict(center='probabilities')),
+        clip=dict(max_logit_scale=None)),  # never clamped (weight decay holds it back)
     data_preprocessor=dict(type='harmony.PretrainingDataPreprocessor', trim_captions=False))
 # Gradients clipped to norm 3 one tensor at a time, of the image student only (ViT with its CLIP projection, iBOT
 # head); AdamW decays every tensor of two or more dimensions: position embeddings, CLS and mask tokens, the logit

@@ -1,19 +1,21 @@
-"""Pack a pre-training sample into the model's input dict (collated by mmengine's `default_collate`)."""
+"""Pack a pre-training sample into a `PretrainingSample` (collated by `collate_pretraining`)."""
+import dataclasses
+
 import torch
 from mmcv.transforms import BaseTransform
 
 from harmony.registry import TRANSFORMS
+from harmony.structures import PretrainingSample
 
-PRETRAINING_KEYS = ('global_crops', 'local_crops', 'ibot_masks', 'mae_shuffle', 'mae_restore', 'text', 'masked_text',
-                    'mlm_mask')
+SAMPLE_FIELDS = tuple(field.name for field in dataclasses.fields(PretrainingSample))
 
 
 @TRANSFORMS.register_module()
 class PackPretrainingInputs(BaseTransform):
-    """{'inputs': {key: tensor}} for the keys present among PRETRAINING_KEYS (absent objectives add none)."""
+    """{'inputs': PretrainingSample} from the fields the earlier transforms made (absent objectives add none)."""
 
     def transform(self, results):
-        inputs = {key: torch.as_tensor(results[key]) for key in PRETRAINING_KEYS if key in results}
-        if 'global_crops' not in inputs:
+        if 'global_crops' not in results:
             raise KeyError('PackPretrainingInputs needs global_crops: put MultiCrop before it in the pipeline')
-        return dict(inputs=inputs)
+        return dict(inputs=PretrainingSample(**{field: torch.as_tensor(results[field]) for field in SAMPLE_FIELDS
+                                                if field in results}))

@@ -1,11 +1,13 @@
 """Every per-iteration schedule of Harmony, outside `forward`: teacher momentum, hard-label weight, teacher
 temperatures, weight decay and the frozen iBOT last layer."""
+import dataclasses
 import math
 
 import numpy as np
 from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 
+from harmony.models.algorithms import ScheduledValues
 from harmony.registry import HOOKS
 
 
@@ -24,7 +26,9 @@ def linear(start, end, step, total):
 
 @HOOKS.register_module()
 class HarmonyScheduleHook(Hook):
-    """Sets the scheduled quantities of a `Harmony` model before each iteration and updates its teachers after.
+    """Sets the scheduled values of a `Harmony` model before each iteration (`Harmony.set_schedule`, which the
+    step reads: the EMA momentum of its teacher update, the hard-label weight, the teacher temperatures, the frozen
+    iBOT last layer) and the optimiser's weight decay.
 
     Every value is a function of the global iteration only, so a resumed run continues each schedule exactly
     where it stopped, and runs shorter than a warm-up simply stop part-way along it. Epoch lengths come from the
@@ -95,21 +99,9 @@ class HarmonyScheduleHook(Hook):
 
     def before_train_iter(self, runner, batch_idx, data_batch=None):
         values = self.values(runner.iter, runner.max_iters)
-        model = self._model(runner)
-        model.hard_weight = values['hard_weight']
-        model.teacher_temperature = values['teacher_temperature']
-        model.teacher_patch_temperature = values['teacher_patch_temperature']
-        model.freeze_last_layer = values['freeze_last_layer']
+        self._model(runner).set_schedule(ScheduledValues(**{field.name: values[field.name]
+                                                            for field in dataclasses.fields(ScheduledValues)}))
         for group in runner.optim_wrapper.param_groups:
             group['weight_decay'] = values['weight_decay'] * group['decay_mult']
         runner.message_hub.update_scalar('train/momentum', values['momentum'])
         runner.message_hub.update_scalar('train/weight_decay', values['weight_decay'])
-
-    def after_train_iter(self, runner, batch_idx, data_batch=None, outputs=None):
-        """Move the teachers after each optimiser step (not after a skipped one or inside an accumulation
-        window)."""
-        model = self._model(runner)
-        if getattr(model, 'optimizer_stepped', True):
-            # an FSDP wrapper gathers what the EMA needs; otherwise the model itself
-            updater = runner.model if hasattr(runner.model, 'update_teacher') else model
-            updater.update_teacher(self.values(runner.iter, runner.max_iters)['momentum'])

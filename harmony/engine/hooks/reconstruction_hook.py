@@ -27,11 +27,10 @@ class MAEReconstructionHook(Hook):
         model = runner.model.module if is_model_wrapper(runner.model) else runner.model
         if 'mae' not in model.objectives:
             raise ValueError('MAEReconstructionHook needs the MAE objective; this model trains '
-                             f'{model.objectives}')
+                             f'{sorted(model.objectives)}')
         preprocessor = model.data_preprocessor
-        batch = data_batch['inputs']['global_crops'].shape[0]  # collated [B, 2, 3, H, W]
-        crops = preprocessor(data_batch, True)['inputs']['global_crops']  # view-major [2B, 3, H, W]
-        images = crops[:min(self.num_images, batch)]
+        batch = preprocessor(data_batch, True)['inputs']
+        images = batch.global_crops[batch.view_rows(0)][:self.num_images]  # first global crops
         model.eval()
         try:
             masked, reconstruction = mae_reconstruction(model, images, seed=runner.iter)

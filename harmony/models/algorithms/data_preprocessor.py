@@ -1,19 +1,16 @@
-"""Pre-training batches to the device: normalised float crops (view-major), masks, captions trimmed to length."""
+"""Pre-training batches to the device: normalised float crops, captions trimmed to length."""
 import torch
 from mmengine.model import BaseDataPreprocessor
 
 from harmony.registry import MODELS
-
-VIEW_KEYS = ('global_crops', 'local_crops', 'ibot_masks', 'mae_shuffle', 'mae_restore')
-TEXT_KEYS = ('text', 'masked_text', 'mlm_mask')
+from harmony.structures import PretrainingBatch
 
 
 @MODELS.register_module()
 class PretrainingDataPreprocessor(BaseDataPreprocessor):
-    """Pre-training batches: collated `inputs` (per-sample views [B, V, ...]) -> model inputs with views flattened
-    view-major [V*B, ...] (all samples' first view, then all second views...), crops as normalised floats, and
-    captions cut to the batch's longest (a causal tower with EOT pooling gives the same result at every real token;
-    most web captions are short).
+    """Pre-training: {'inputs': PretrainingBatch} (uint8 crops, from `collate_pretraining`) -> the batch on the
+    device with the crops as normalised floats and the captions cut to the batch's longest (a causal tower with EOT
+    pooling gives the same result at every real token; most web captions are short).
 
     Evaluation batches from upstream image pipelines (mmpretrain's `PackInputs`: a list or batch of uint8 images
     [3, H, W] in OpenCV's BGR order, with data samples) -> dict(inputs=[B, 3, H, W] normalised RGB, data_samples).
@@ -33,21 +30,26 @@ class PretrainingDataPreprocessor(BaseDataPreprocessor):
         self.eval_bgr_to_rgb, self.trim_captions = eval_bgr_to_rgb, trim_captions
 
     def forward(self, data, training=False):
+        inputs = data['inputs']
+        if isinstance(inputs, PretrainingBatch):
+            batch = inputs.apply(lambda tensor: tensor.to(self.device, non_blocking=True))
+            return dict(inputs=self._pretraining(batch), data_samples=None)
+        if isinstance(inputs, dict):
+            raise TypeError('pre-training inputs arrived as a dict: the dataloader needs '
+                            "collate_fn=dict(type='harmony.collate_pretraining') to make a PretrainingBatch")
         data = self.cast_data(data)
         inputs = data['inputs']
-        if not isinstance(inputs, dict):
-            images = torch.stack(list(inputs)) if isinstance(inputs, (list, tuple)) else inputs  # [B, 3, H, W]
-            if self.eval_bgr_to_rgb:
-                images = images.flip(1)
-            return dict(inputs=(images.float() - self.mean) / self.std, data_samples=data.get('data_samples'))
-        out = {}
-        for key in VIEW_KEYS:
-            if key in inputs:
-                out[key] = inputs[key].transpose(0, 1).flatten(0, 1)
-        for key in ('global_crops', 'local_crops'):
-            if key in out:
-                out[key] = (out[key].float() - self.mean) / self.std
-        if 'text' in inputs:
-            length = int((inputs['text'] != 0).sum(dim=1).max()) if self.trim_captions else inputs['text'].shape[1]
-            out.update({key: inputs[key][:, :length] for key in TEXT_KEYS if key in inputs})
-        return dict(inputs=out, data_samples=None)
+        images = torch.stack(list(inputs)) if isinstance(inputs, (list, tuple)) else inputs  # [B, 3, H, W]
+        if self.eval_bgr_to_rgb:
+            images = images.flip(1)
+        return dict(inputs=(images.float() - self.mean) / self.std, data_samples=data.get('data_samples'))
+
+    def _pretraining(self, batch):
+        crops = {name: (getattr(batch, name).float() - self.mean) / self.std
+                 for name in ('global_crops', 'local_crops') if getattr(batch, name) is not None}
+        batch = batch.replace(**crops)
+        if batch.text is None or not self.trim_captions:
+            return batch
+        length = int((batch.text != 0).sum(dim=1).max())
+        return batch.replace(**{name: getattr(batch, name)[:, :length] for name in ('text', 'masked_text', 'mlm_mask')
+                                if getattr(batch, name) is not None})

@@ -3,6 +3,7 @@ from mmengine.logging import print_log
 from mmengine.model import MMDistributedDataParallel
 
 from harmony.registry import MODEL_WRAPPERS
+from .harmony import Harmony
 from .train_step import harmony_train_step
 
 
@@ -16,13 +17,13 @@ class HarmonyDistributedDataParallel(MMDistributedDataParallel):
     """
 
     def __init__(self, module, find_unused_parameters=False, **kwargs):
-        sequential = getattr(module, 'sequential_backward', False)
+        sequential = isinstance(module, Harmony) and module.sequential_backward
         super().__init__(module, find_unused_parameters=find_unused_parameters or sequential, **kwargs)
         if sequential:
             print_log('HarmonyDistributedDataParallel: one backward per student pass, gradients all-reduced with '
                       'the last one', logger='current')
 
     def train_step(self, data, optim_wrapper):
-        if not hasattr(self.module, 'nonfinite_guard'):
+        if not isinstance(self.module, Harmony):
             return super().train_step(data, optim_wrapper)
         return harmony_train_step(self, self.module, data, optim_wrapper, no_sync=self.no_sync)

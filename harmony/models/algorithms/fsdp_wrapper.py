@@ -7,6 +7,7 @@ from torch.distributed.fsdp.wrap import ModuleWrapPolicy
 
 from harmony.registry import MODEL_WRAPPERS
 from ..backbones.vit_layers import Block
+from .harmony import Harmony
 from .train_step import harmony_train_step
 
 TRANSFORMER_BLOCKS = (Block, ResidualAttentionBlock)
@@ -33,7 +34,8 @@ class HarmonyFullyShardedDataParallel(MMFullyShardedDataParallel):
       shards hold the same elements: the EMA pairs them shard by shard, with the root unit gathered
       (`update_teacher`).
     - Step: `harmony_train_step` (teachers, the student passes and zero-shot prediction all run through the
-      root's forward, which gathers the root unit), non-finite updates skipped; one backward
+      root's forward, which gathers the root unit; the EMA through `update_teacher`), non-finite updates
+      skipped; one backward
       (`sequential_backward` is refused).
     - Gradient clipping: the optimiser wrapper's `clip_grad` is computed over the sharded gradients of all ranks
       (FSDP's `clip_grad_norm_`), not over each rank's shard.
@@ -41,7 +43,9 @@ class HarmonyFullyShardedDataParallel(MMFullyShardedDataParallel):
     """
 
     def __init__(self, module, device_id=None, auto_wrap_policy=None, **kwargs):
-        if getattr(module, 'sequential_backward', False):
+        if not isinstance(module, Harmony):
+            raise TypeError(f'HarmonyFullyShardedDataParallel wraps a Harmony model, got {type(module).__name__}')
+        if module.sequential_backward:
             raise ValueError('model.sequential_backward=True does not work with FSDP (no_sync between the pass '
                              'backwards keeps unsharded gradients on every rank, and FSDP rejects the second '
                              'backward): set model.sequential_backward=False, as configs/_base_/strategies/fsdp.py '
@@ -57,7 +61,8 @@ class HarmonyFullyShardedDataParallel(MMFullyShardedDataParallel):
         clip = getattr(optim_wrapper, 'clip_func', None)
         if clip is torch.nn.utils.clip_grad_norm_:
             optim_wrapper.clip_func = lambda params, **kwargs: self.clip_grad_norm_(**kwargs)
-        return harmony_train_step(self, self.module, data, optim_wrapper, no_sync=self.no_sync)
+        return harmony_train_step(self, self.module, data, optim_wrapper, no_sync=self.no_sync,
+                                  update_teacher=self.update_teacher)
 
     def update_teacher(self, momentum):
         """EMA of the teachers with the root unit's parameters gathered (the blocks' shards align)."""

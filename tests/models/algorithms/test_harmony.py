@@ -2,23 +2,44 @@
 import pytest
 import torch
 from mmengine.config import Config
-from mmengine.dataset import default_collate
 from mmengine.registry import DefaultScope
 
-from harmony.datasets import Img2DatasetFolder
+from harmony.datasets import Img2DatasetFolder, collate_pretraining
 from harmony.engine.hooks.harmony_schedule_hook import HarmonyScheduleHook, cosine
 from harmony.models import Harmony
+from harmony.models.algorithms import ScheduledValues
 from tests.conftest import REPO
 
+TINY_OBJECTIVES = dict(
+    clip=dict(type='CLIPObjective'),
+    ibot=dict(type='IBOTObjective', head=dict(out_dim=64, hidden_dims=32, bottleneck_dims=16)),
+    mae=dict(type='MAEObjective', decoder=dict(dims=32, depth=1, num_heads=2)),
+    mlm=dict(type='MLMObjective', decoder=dict(depth=1, num_heads=2)),
+    text_dist=dict(type='TextDistillationObjective', head=dict(out_dim=32, hidden_dims=32, bottleneck_dims=16)))
 TINY = dict(
     backbone=dict(arch=dict(embed_dims=32, num_layers=2, num_heads=2), img_size=32, patch_size=8),
     text_encoder=dict(width=32, heads=2, layers=1, embed_dim=16),
-    ibot_head=dict(out_dim=64, hidden_dims=32, bottleneck_dims=16),
-    text_dist_head=dict(out_dim=32, hidden_dims=32, bottleneck_dims=16),
-    mae_decoder=dict(dims=32, depth=1, num_heads=2),
-    mlm_decoder=dict(depth=1, num_heads=2))
+    objectives=TINY_OBJECTIVES)
+# The same tiny towers as --cfg-options over a demo config.
+TINY_OPTIONS = ['model.backbone.arch.embed_dims=32', 'model.backbone.arch.num_layers=2',
+                'model.backbone.arch.num_heads=2', 'model.text_encoder.width=32', 'model.text_encoder.heads=2',
+                'model.text_encoder.layers=1', 'model.text_encoder.embed_dim=16',
+                'model.objectives.ibot.head.out_dim=64', 'model.objectives.ibot.head.hidden_dims=32',
+                'model.objectives.text_dist.head.out_dim=32', 'model.objectives.text_dist.head.hidden_dims=32',
+                'model.objectives.mae.decoder.dims=32', 'model.objectives.mae.decoder.depth=1',
+                'model.objectives.mae.decoder.num_heads=2', 'model.objectives.mlm.decoder.num_heads=2']
 LOSSES = {'clip': ['loss_clip'], 'ibot': ['loss_ibot_cls', 'loss_ibot_patch'], 'mae': ['loss_mae'],
           'mlm': ['loss_mlm'], 'text_dist': ['loss_text_dist']}
+
+
+def tiny_objectives(names=tuple(TINY_OBJECTIVES), soft_targets=True, **changes):
+    """The tiny objectives `names`, each config updated with `changes[name]` (a dict)."""
+    objectives = {name: dict(TINY_OBJECTIVES[name], **changes.get(name, {})) for name in names}
+    if 'clip' in objectives:
+        objectives['clip']['soft_targets'] = soft_targets
+    return objectives
+
+
 ABLATIONS = sorted((REPO / 'configs' / 'harmony' / 'ablations').glob('*.py'))
 
 
@@ -30,7 +51,7 @@ def batch(demo_data):
                 dict(type='PackPretrainingInputs')]
     with DefaultScope.overwrite_default_scope('harmony'):
         dataset = Img2DatasetFolder(str(demo_data / 'pretrain' / 'files'), pipeline=pipeline)
-    return default_collate([dataset[i] for i in range(4)])
+    return collate_pretraining([dataset[i] for i in range(4)])
 
 
 def _model(**kwargs):
@@ -41,15 +62,16 @@ def _model(**kwargs):
 
 
 def _losses(model, batch):
-    model.hard_weight = 0.5
+    model.set_schedule(ScheduledValues(hard_weight=0.5))
     return model(**model.data_preprocessor(batch, True))
 
 
 @pytest.mark.parametrize('config', ['configs/harmony/vits16_cc3m.py'] + [str(p.relative_to(REPO)) for p in ABLATIONS])
 def test_every_config_objective_set_builds_and_steps(config, batch):
     model_cfg = Config.fromfile(REPO / config).model
-    objectives, soft = tuple(model_cfg.objectives), model_cfg.soft_clip
-    model = _model(objectives=objectives, soft_clip=soft)
+    objectives = tuple(name for name, cfg in model_cfg.objectives.items() if cfg is not None)
+    soft = 'clip' not in objectives or model_cfg.objectives.clip.soft_targets
+    model = _model(objectives=tiny_objectives(objectives, soft))
     losses = _losses(model, batch)
     expected = [name for objective in objectives for name in LOSSES[objective]]
     assert sorted(k for k in losses if 'loss' in k) == sorted(expected)
@@ -78,8 +100,9 @@ def test_each_objective_sends_gradient_only_where_it_should(loss_name, reached, 
 
 def test_training_lowers_every_loss(batch):
     """Against fixed targets (teachers and centres frozen, one batch), every objective's gradient lowers it."""
-    model = _model(backbone=dict(TINY['backbone'], drop_path_rate=0.0), ibot_loss=dict(center_momentum=1.0),
-                   text_dist_loss=dict(center_momentum=1.0))
+    frozen_centres = dict(loss=dict(center_momentum=1.0))
+    model = _model(backbone=dict(TINY['backbone'], drop_path_rate=0.0),
+                   objectives=tiny_objectives(ibot=frozen_centres, text_dist=frozen_centres))
     data = model.data_preprocessor(batch, True)
     optimizer = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=1e-3)
     history = []
@@ -112,8 +135,10 @@ def test_teacher_starts_as_the_student_and_follows_the_ema(batch):
 
 
 def test_unknown_objective_is_refused():
-    with pytest.raises(ValueError, match="unknown: \\['sigclip'\\]"):
-        Harmony(**dict(TINY, objectives=('clip', 'sigclip')))
+    with pytest.raises(KeyError, match='SigCLIPObjective is not in the'):
+        Harmony(**dict(TINY, objectives=dict(TINY_OBJECTIVES, sigclip=dict(type='SigCLIPObjective'))))
+    with pytest.raises(ValueError, match='configures no objective'):
+        Harmony(**dict(TINY, objectives=dict(clip=None)))
 
 
 def test_schedules_are_functions_of_the_iteration_and_survive_short_runs():

@@ -6,12 +6,13 @@ import pytest
 import torch
 import torch.distributed as dist
 import torch.multiprocessing as mp
-from mmengine.dataset import default_collate
 from mmengine.optim import OptimWrapper
 from mmengine.registry import DefaultScope
 
-from harmony.datasets import Img2DatasetFolder
+from harmony.datasets import Img2DatasetFolder, collate_pretraining
 from harmony.models import Harmony, HarmonyDistributedDataParallel
+from harmony.models.algorithms import ScheduledValues
+from harmony.models.algorithms.train_step import reduce_log_vars
 from tests.models.algorithms.test_harmony import TINY
 
 PIPELINE = [dict(type='MultiCrop', global_size=32, local_size=16, num_local=2),
@@ -30,10 +31,10 @@ def _step(samples, sequential, wrap=None):
     torch.manual_seed(0)
     model = Harmony(**TINY, sequential_backward=sequential)  # drop_path_rate 0.1 by default: RNG order matters
     model.init_weights()
-    model.hard_weight = 0.5
+    model.set_schedule(ScheduledValues(hard_weight=0.5))
     runner_model = wrap(model) if wrap else model
     optim_wrapper = OptimWrapper(torch.optim.SGD(model.parameters(), lr=1.0))
-    log_vars = runner_model.train_step(default_collate(samples), optim_wrapper)
+    log_vars = runner_model.train_step(collate_pretraining(samples), optim_wrapper)
     return {n: p.detach().clone() for n, p in model.named_parameters()}, log_vars
 
 
@@ -81,7 +82,7 @@ def _reduce_in_rank_order(rank, port, results):
     mine = {'loss_a': torch.tensor(1.0), 'loss_b': torch.tensor(2.0)}
     if rank == 1:  # this rank met the names the other way round (a loss's first share in another pass)
         mine = {'loss_b': torch.tensor(4.0), 'loss_a': torch.tensor(3.0)}
-    results[rank] = Harmony.reduce_log_vars(mine)
+    results[rank] = reduce_log_vars(mine)
     dist.destroy_process_group()
 
 

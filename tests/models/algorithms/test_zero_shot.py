@@ -13,9 +13,11 @@ from harmony.models import CaptionTokenizer, Harmony
 from harmony.registry import MODELS
 from harmony.models.algorithms.clip_evaluation import resolve_classnames, resolve_templates
 from tests.conftest import REPO, run_tool
-from tests.models.algorithms.test_harmony import TINY
+from tests.models.algorithms.test_harmony import TINY, TINY_OPTIONS, tiny_objectives
 
 TEMPLATES = ('a photo of a {}.', 'a drawing of a {}.')
+CLIP_ONLY = ('model.objectives.clip.soft_targets=False', 'model.objectives.ibot=None', 'model.objectives.mae=None',
+             'model.objectives.mlm=None', 'model.objectives.text_dist=None')
 
 
 def _model(**kwargs):
@@ -48,9 +50,10 @@ def test_scores_are_the_softmax_of_100_times_the_cosine():
     torch.testing.assert_close(torch.stack([s.pred_score for s in samples]), expected)
 
 
-@pytest.mark.parametrize('kwargs,towers', [({}, 'EMA teacher'), (dict(eval_source='student'), 'student'),
-                                           (dict(soft_clip=False), 'student (backbone, image_projection, '
-                                            'text_encoder), as the teacher has no CLIP towers')])
+@pytest.mark.parametrize('kwargs,towers', [
+    ({}, 'EMA teacher'), (dict(eval_source='student'), 'student'),
+    (dict(objectives=tiny_objectives(soft_targets=False)),
+     'student (backbone, image_projection, text_encoder), as the teacher has no CLIP towers')])
 def test_the_evaluated_towers_are_named(kwargs, towers):
     assert _model(**kwargs).set_zero_shot_classes(['circle'], TEMPLATES).startswith(towers)
 
@@ -59,7 +62,7 @@ def test_misuse_fails_clearly():
     with pytest.raises(RuntimeError, match='add ZeroShotHook'):
         _model()(torch.randn(1, 3, 32, 32), [DataSample()], mode='predict')
     with pytest.raises(ValueError, match='need the CLIP towers'):
-        _model(objectives=('mae',)).set_zero_shot_classes(['circle'], TEMPLATES)
+        _model(objectives=tiny_objectives(('mae',))).set_zero_shot_classes(['circle'], TEMPLATES)
     with pytest.raises(KeyError, match='unknown template set'):
         resolve_templates('imagenet')
     with pytest.raises(ValueError, match='3 zero-shot class names for a dataset with 2 classes'):
@@ -70,15 +73,9 @@ def test_misuse_fails_clearly():
 
 def test_random_towers_are_near_chance_on_the_demo_classes(demo_data, tmp_path):
     """tools/test.py on the demo pre-training config (its test split is the zero-shot demo set), random weights."""
-    model_options = ['model.backbone.arch.embed_dims=32', 'model.backbone.arch.num_layers=2',
-                     'model.backbone.arch.num_heads=2', 'model.text_encoder.width=32', 'model.text_encoder.heads=2',
-                     'model.text_encoder.layers=1', 'model.text_encoder.embed_dim=16', 'model.ibot_head.out_dim=64',
-                     'model.ibot_head.hidden_dims=32', 'model.text_dist_head.out_dim=32',
-                     'model.text_dist_head.hidden_dims=32', 'model.mae_decoder.dims=32', 'model.mae_decoder.depth=1',
-                     'model.mae_decoder.num_heads=2', 'model.mlm_decoder.num_heads=2']
     torch.manual_seed(0)
     cfg = Config.fromfile(REPO / 'configs/demo/harmony_vit-demo_demo-pretrain.py')
-    cfg.merge_from_dict({o.split('=')[0]: int(o.split('=')[1]) for o in model_options})
+    cfg.merge_from_dict({o.split('=')[0]: int(o.split('=')[1]) for o in TINY_OPTIONS})
     with DefaultScope.overwrite_default_scope('harmony'):
         model = MODELS.build(cfg.model)
     model.init_weights()
@@ -86,7 +83,7 @@ def test_random_towers_are_near_chance_on_the_demo_classes(demo_data, tmp_path):
     torch.save(dict(state_dict=model.state_dict(), meta={}), checkpoint)
     root = demo_data / 'classification'
     result = run_tool('tools/test.py', 'configs/demo/harmony_vit-demo_demo-pretrain.py', checkpoint, '--work-dir',
-                      tmp_path, '--cfg-options', *model_options, f'test_dataloader.dataset.data_root={root}',
+                      tmp_path, '--cfg-options', *TINY_OPTIONS, f'test_dataloader.dataset.data_root={root}',
                       f'test_dataloader.dataset.classes={root / "classnames.txt"}', 'test_dataloader.num_workers=0')
     assert 'weights evaluated: EMA teacher' in result.stdout
     chance, sigma = _chance_and_sigma(root / 'val')
@@ -127,8 +124,8 @@ def test_clip_trained_for_two_minutes_is_far_above_chance(full_demo_data, tmp_pa
              tmp_path, '--cfg-options', *data, env=dict(OMP_NUM_THREADS='2'), timeout=1800)
     checkpoint = (tmp_path / 'last_checkpoint').read_text().strip()
     result = run_tool('tools/test.py', 'configs/demo/zeroshot-colours_harmony-vit-demo_demo.py', checkpoint,
-                      '--work-dir', tmp_path / 'test', '--cfg-options', 'model.objectives=[clip]',
-                      'model.soft_clip=False', f'test_dataloader.dataset.data_root={colours}',
+                      '--work-dir', tmp_path / 'test', '--cfg-options', *CLIP_ONLY,
+                      f'test_dataloader.dataset.data_root={colours}',
                       f'test_dataloader.dataset.classes={colours / "classnames.txt"}')
     assert 'weights evaluated: student' in result.stdout
     chance, sigma = _chance_and_sigma(colours / 'val')
