@@ -5,10 +5,10 @@ from .heads import MAEDecoder, MLMDecoder, ProjectionHead
 from .losses import (IBOTLoss, MaskedLanguageModelingLoss, MaskedPixelLoss, SoftCLIPLoss,
                      TextDistillationLoss)
 from .necks import SimpleFeaturePyramid, ViTFeaturePyramid
-from .text import CaptionTokenizer, HarmonyTextEncoder
+from .text import HarmonyTextEncoder
 
 __all__ = [
-    'CaptionTokenizer', 'Harmony', 'HarmonyDistributedDataParallel', 'HarmonyTextEncoder', 'HarmonyViT', 'IBOTLoss',
+    'Harmony', 'HarmonyDistributedDataParallel', 'HarmonyTextEncoder', 'HarmonyViT', 'IBOTLoss',
     'MAEDecoder', 'MLMDecoder', 'MaskedLanguageModelingLoss', 'MaskedPixelLoss', 'NonFiniteLossError',
     'PretrainingDataPreprocessor', 'ProjectionHead',
     'SimpleFeaturePyramid', 'SoftCLIPLoss', 'TextDistillationLoss', 'ViTFeaturePyramid'

@@ -9,11 +9,12 @@ import torch.nn.functional as F
 from mmengine.model import BaseModel
 
 from harmony.registry import MODELS
+from harmony.utils.tokenizer import CaptionTokenizer
 from ..backbones import HarmonyViT
 from ..heads import MAEDecoder, MLMDecoder, ProjectionHead
 from ..losses import (IBOTLoss, MaskedLanguageModelingLoss, MaskedPixelLoss, SoftCLIPLoss, TextDistillationLoss,
                       masked_token_weights)
-from ..text import CaptionTokenizer, HarmonyTextEncoder
+from ..text import HarmonyTextEncoder
 from ..utils import ema_update
 from ..utils.distributed import world_info
 from .clip_evaluation import zero_shot_weights

@@ -9,7 +9,8 @@ from mmengine.config import Config
 from mmengine.registry import DefaultScope
 from mmpretrain.structures import DataSample
 
-from harmony.models import CaptionTokenizer, Harmony
+from harmony.models import Harmony
+from harmony.utils.tokenizer import CaptionTokenizer
 from harmony.registry import MODELS
 from harmony.models.algorithms.clip_evaluation import resolve_classnames, resolve_templates
 from tests.conftest import REPO, run_tool
