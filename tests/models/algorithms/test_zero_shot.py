@@ -111,7 +111,7 @@ def _chance_and_sigma(folder):
 @pytest.fixture(scope='module')
 def full_demo_data(tmp_path_factory):
     """The default-size demo world (4,000 pairs; ~15 s to generate)."""
-    from harmony.datasets.demo import generate_demo_data
+    from harmony.demo import generate_demo_data
     out = tmp_path_factory.mktemp('demo_default')
     generate_demo_data(out, seed=0, size='default', image_size=96)
     return out
