@@ -6,8 +6,8 @@ A (function bodies included) that names B: ``import harmony.x.y`` and ``from har
 module. Relative imports count the same. The parent packages Python runs on the way are not edges: with them
 every package's ``__init__`` would close a cycle with the modules it re-exports.
 
-    python tools/analysis/import_graph.py                     # the cycles; exit status 1 if there is any
-    python tools/analysis/import_graph.py --packages [--depth 3]   # which harmony packages each one imports
+    python tools/analysis/import_graph.py                         # the cycles; exit status 1 if there is any
+    python tools/analysis/import_graph.py --packages [--depth 3]  # which harmony packages each one imports
 """
 import argparse
 import ast
@@ -118,26 +118,27 @@ def package_imports(graph, depth=2):
 
 
 def format_cycle(graph, cycle):
+    """One line per import of the cycle: 'module:line -> imported module'."""
     return '\n'.join(f'  {a}:{graph[a][b]} -> {b}' for a, b in zip(cycle, cycle[1:]))
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--packages', action='store_true', help='list the harmony packages each package imports')
-    parser.add_argument('--depth', type=int, default=2, help='name parts that make a package (2: harmony.models)')
+    parser.add_argument('--depth', type=int, default=2, help='name parts per package (2: harmony.models)')
     args = parser.parse_args()
     graph = import_graph()
     if args.packages:
         for name, imported in package_imports(graph, args.depth).items():
             print(f'{name}: {", ".join(imported) or "-"}')
         return 0
-    found = cycles(graph)
+    groups = strongly_connected(graph)
     edges = sum(len(targets) for targets in graph.values())
-    print(f'{len(graph)} modules, {edges} imports between them, {len(found)} import cycle(s)')
-    for number, (cycle, group) in enumerate(zip(found, strongly_connected(graph)), 1):
+    print(f'{len(graph)} modules, {edges} imports between them, {len(groups)} import cycle(s)')
+    for number, group in enumerate(groups, 1):
         print(f'cycle {number} ({len(group)} modules import each other: {", ".join(group)}):')
-        print(format_cycle(graph, cycle))
-    return 1 if found else 0
+        print(format_cycle(graph, shortest_cycle(graph, group)))
+    return 1 if groups else 0
 
 
 if __name__ == '__main__':
