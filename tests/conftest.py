@@ -11,7 +11,7 @@ REPO = Path(__file__).resolve().parents[1]
 @pytest.fixture(scope='session')
 def demo_data(tmp_path_factory):
     """The tiny demo world (64 px), generated once per test session."""
-    from harmony.datasets.demo import generate_demo_data
+    from harmony.demo import generate_demo_data
     out = tmp_path_factory.mktemp('demo')
     generate_demo_data(out, seed=0, size='tiny', image_size=64)
     return out

@@ -22,7 +22,7 @@ def test_every_mmengine_root_has_a_harmony_child():
 
 
 def test_datasets_registry_is_lazy():
-    assert harmony_registry.DATASETS._locations == ['harmony.datasets']
+    assert harmony_registry.DATASETS._locations == ['harmony.datasets', 'harmony.demo.datasets']
     assert harmony_registry.DATASETS.get('DemoSegDataset').__name__ == 'DemoSegDataset'
 
 

@@ -7,11 +7,11 @@ from .losses import (IBOTLoss, MaskedLanguageModelingLoss, MaskedPixelLoss, Soft
 from .objectives import (CLIPObjective, IBOTObjective, MAEObjective, MLMObjective, Objective,
                          TextDistillationObjective)
 from .necks import SimpleFeaturePyramid, ViTFeaturePyramid
-from .text import CaptionTokenizer, HarmonyTextEncoder
+from .text import HarmonyTextEncoder
 
 __all__ = [
-    'CLIPObjective', 'IBOTObjective', 'MAEObjective', 'MLMObjective', 'Objective', 'TextDistillationObjective',
-    'CaptionTokenizer', 'Harmony', 'HarmonyDistributedDataParallel', 'HarmonyTextEncoder', 'HarmonyViT', 'IBOTLoss',
+    'CLIPObjective', 'Harmony', 'HarmonyDistributedDataParallel', 'HarmonyTextEncoder', 'HarmonyViT', 'IBOTLoss',
+    'IBOTObjective', 'MAEObjective', 'MLMObjective', 'Objective', 'TextDistillationObjective',
     'MAEDecoder', 'MLMDecoder', 'MaskedLanguageModelingLoss', 'MaskedPixelLoss', 'NonFiniteLossError',
     'PretrainingDataPreprocessor', 'ProjectionHead',
     'SimpleFeaturePyramid', 'SoftCLIPLoss', 'TextDistillationLoss', 'ViTFeaturePyramid'

@@ -9,6 +9,7 @@ def register_all_modules(init_default_scope=True):
     (tests, notebooks) or that builds modules without going through a config.
     """
     import harmony.datasets  # noqa: F401
+    import harmony.demo.datasets  # noqa: F401
     import harmony.engine  # noqa: F401
     import harmony.models  # noqa: F401
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from harmony.datasets.transforms import TokenizeCaption
-from harmony.models import CaptionTokenizer
+from harmony.utils.tokenizer import CaptionTokenizer
 
 CAPTION = 'a small red circle to the left of a large blue square'
 TOKENIZER = CaptionTokenizer()

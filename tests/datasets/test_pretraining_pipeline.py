@@ -3,7 +3,7 @@ import pytest
 import torch
 
 from harmony.datasets.transforms import MultiCrop, PatchShuffle, TokenizeCaption, blockwise_mask
-from harmony.models import CaptionTokenizer
+from harmony.utils.tokenizer import CaptionTokenizer
 
 
 @pytest.mark.parametrize('target', [0, 5, 20, 40])

@@ -6,8 +6,9 @@ import timm
 import torch
 from safetensors.torch import load_file
 
-from harmony.models import CaptionTokenizer, HarmonyTextEncoder, HarmonyViT
+from harmony.models import HarmonyTextEncoder, HarmonyViT
 from harmony.models.utils.export import describe_backbone, timm_model_name, to_timm
+from harmony.utils.tokenizer import CaptionTokenizer
 from tests.conftest import run_tool
 
 TEXT = dict(width=128, heads=2, layers=2, embed_dim=96)

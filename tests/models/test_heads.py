@@ -1,7 +1,7 @@
 import torch
 
 from harmony.models.backbones.vit_layers import Block
-from harmony.models.heads import MAEDecoder, MLMDecoder, ProjectionHead, sincos_2d_pos_embed
+from harmony.models.heads import MAEDecoder, MLMDecoder, ProjectionHead
 
 
 def test_projection_head_has_unit_norm_prototypes_with_frozen_norm():
@@ -10,13 +10,6 @@ def test_projection_head_has_unit_norm_prototypes_with_frozen_norm():
     norms = head.last_layer.weight.norm(dim=1)
     torch.testing.assert_close(norms, torch.ones_like(norms))
     assert not head.last_layer.parametrizations.weight.original0.requires_grad
-
-
-def test_sincos_positions_are_distinct_and_cls_is_zero():
-    embed = sincos_2d_pos_embed(4, 6, 32)
-    assert embed.shape == (1, 25, 32) and embed[0, 0].abs().sum() == 0
-    patches = embed[0, 1:]
-    assert torch.cdist(patches, patches).add(torch.eye(24) * 1e3).min() > 1e-3
 
 
 def test_mae_decoder_predicts_differently_at_masked_positions_unless_reproducing_the_bug():

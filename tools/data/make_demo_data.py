@@ -8,8 +8,8 @@ import argparse
 import json
 import time
 
-from harmony.datasets.demo import generate_demo_data, is_complete
-from harmony.datasets.demo.generate import SIZES
+from harmony.demo import generate_demo_data, is_complete
+from harmony.demo.generate import SIZES
 
 
 def parse_args():

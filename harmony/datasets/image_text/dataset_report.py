@@ -3,7 +3,7 @@ from collections import Counter
 
 import numpy as np
 
-from harmony.models.text import CaptionTokenizer
+from harmony.utils.tokenizer import CaptionTokenizer
 from ..bad_samples import BadSample
 
 LENGTH_BINS = (1, 5, 10, 20, 30, 50, 77)  # BPE tokens without SOT/EOT; 76+ are cut at context length 77

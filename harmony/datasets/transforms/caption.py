@@ -2,8 +2,8 @@
 import numpy as np
 from mmcv.transforms import BaseTransform
 
-from harmony.models.text import CaptionTokenizer
 from harmony.registry import TRANSFORMS
+from harmony.utils.tokenizer import CaptionTokenizer
 
 MLM_MASKINGS = ('exact', 'bernoulli')
 

@@ -10,7 +10,7 @@ from mmengine.model import BaseModel
 from mmengine.registry import DefaultScope
 
 from harmony.registry import MODELS
-from ..text import CaptionTokenizer
+from harmony.utils.tokenizer import CaptionTokenizer
 from ..objectives import TeacherFeatures
 from ..utils import ema_update
 from .clip_evaluation import zero_shot_weights

@@ -1,3 +1,3 @@
-from .harmony_vit import ARCHS, HarmonyViT, resize_pos_embed
+from .harmony_vit import ARCHS, HarmonyViT
 
-__all__ = ['ARCHS', 'HarmonyViT', 'resize_pos_embed']
+__all__ = ['ARCHS', 'HarmonyViT']

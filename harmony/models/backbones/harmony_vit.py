@@ -1,14 +1,12 @@
 """HarmonyViT: the one ViT of Harmony, for pre-training and for every downstream task."""
-import math
-
 import torch
 import torch.nn as nn
-import torch.nn.functional as F
 from mmengine.model import BaseModule
 from torch.utils.checkpoint import checkpoint
 
 from harmony.registry import MODELS
 from harmony.utils.tokens import gather_tokens
+from ..utils import load_backbone_weights, resize_pos_embed
 from .vit_layers import Block, PatchEmbed
 
 ARCHS = {
@@ -18,31 +16,6 @@ ARCHS = {
     'large': dict(embed_dims=1024, num_layers=24, num_heads=16),
 }
 OUT_TYPES = ('featmap', 'cls_token', 'raw', 'cls_patch_mean')
-
-
-def resize_pos_embed(pos_embed, grid_size, offset=0.0):
-    """Bicubic resize of a [1, 1+h*w, C] position embedding (CLS first) to a (H, W) patch grid.
-
-    offset 0 resizes to the grid's size; offset > 0 resizes by the scale factors ((H + offset) / h, (W + offset) / w)
-    as DINO/iBOT (and so the Harmony reference) do, which samples the source at other points."""
-    num_patches = pos_embed.shape[1] - 1
-    side = math.isqrt(num_patches)
-    if side * side != num_patches:
-        raise ValueError(f'position embedding with {num_patches} patch positions is not a square grid')
-    if (side, side) == tuple(grid_size):
-        return pos_embed
-    cls_pos, patch_pos = pos_embed[:, :1], pos_embed[:, 1:]
-    patch_pos = patch_pos.reshape(1, side, side, -1).permute(0, 3, 1, 2).float()  # [1, C, side, side]
-    if offset:
-        scale = tuple((size + offset) / side for size in grid_size)
-        patch_pos = F.interpolate(patch_pos, scale_factor=scale, mode='bicubic', align_corners=False)
-        if tuple(patch_pos.shape[-2:]) != tuple(grid_size):
-            raise ValueError(f'interpolate_offset {offset} resizes a {side}x{side} grid to '
-                             f'{tuple(patch_pos.shape[-2:])}, not {tuple(grid_size)}; use an offset in (0, 1)')
-    else:
-        patch_pos = F.interpolate(patch_pos, size=tuple(grid_size), mode='bicubic', align_corners=False)
-    patch_pos = patch_pos.to(pos_embed.dtype).permute(0, 2, 3, 1).flatten(1, 2)
-    return torch.cat([cls_pos, patch_pos], dim=1)
 
 
 @MODELS.register_module()
@@ -130,7 +103,6 @@ class HarmonyViT(BaseModule):
         if self.init_cfg and self.init_cfg.get('type') != 'Pretrained':
             raise ValueError(f"HarmonyViT takes init_cfg=None (random init) or type='Pretrained', got {self.init_cfg}")
         if self.init_cfg:
-            from harmony.models.utils import load_backbone_weights
             cfg = dict(self.init_cfg)
             if not cfg.get('checkpoint'):
                 raise ValueError('HarmonyViT init_cfg is Pretrained but names no checkpoint: set '

@@ -1,7 +1,6 @@
 """Pre-training heads: projection heads (iBOT, text distillation), the MAE decoder, the MLM decoder."""
 from .mae_decoder import MAEDecoder
 from .mlm_decoder import MLMDecoder
-from .pos_embed import sincos_2d_pos_embed
 from .projection_head import ProjectionHead
 
-__all__ = ['MAEDecoder', 'MLMDecoder', 'ProjectionHead', 'sincos_2d_pos_embed']
+__all__ = ['MAEDecoder', 'MLMDecoder', 'ProjectionHead']

@@ -5,7 +5,7 @@ import torch.nn as nn
 from harmony.registry import MODELS
 from harmony.utils.tokens import gather_tokens
 from ..backbones.vit_layers import Block
-from .pos_embed import sincos_2d_pos_embed
+from ..utils.pos_embed import sincos_2d_pos_embed
 
 
 @MODELS.register_module()

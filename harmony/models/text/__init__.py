@@ -1,4 +1,3 @@
 from .text_encoder import HarmonyTextEncoder
-from .tokenizer import CaptionTokenizer
 
-__all__ = ['CaptionTokenizer', 'HarmonyTextEncoder']
+__all__ = ['HarmonyTextEncoder']

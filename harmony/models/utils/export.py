@@ -6,6 +6,7 @@ pass silently.
 """
 import json
 
+from .pos_embed import pos_embed_side
 from .pretrained import LOGIT_SCALE_KEY, PRETRAINING_ONLY, TOWER_PREFIXES, select_backbone_state
 
 # Harmony normalises images with ImageNet statistics (as DINO/iBOT); open_clip's preprocessing must match.
@@ -18,9 +19,8 @@ def describe_backbone(state):
     embed_dims = state['cls_token'].shape[-1]
     num_layers = len({k.split('.')[1] for k in state if k.startswith('blocks.')})
     patch_size = state['patch_embed.proj.weight'].shape[-1]
-    grid = round((state['pos_embed'].shape[1] - 1) ** 0.5)
     return dict(embed_dims=embed_dims, num_layers=num_layers, num_heads=embed_dims // 64, patch_size=patch_size,
-                img_size=grid * patch_size)
+                img_size=pos_embed_side(state['pos_embed']) * patch_size)
 
 
 def describe_text_tower(state):

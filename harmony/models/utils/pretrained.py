@@ -12,7 +12,7 @@ from collections import Counter
 from mmengine.logging import print_log
 from mmengine.runner.checkpoint import CheckpointLoader
 
-from ..backbones.harmony_vit import resize_pos_embed
+from .pos_embed import pos_embed_side, resize_pos_embed
 
 # Layout of a Harmony training checkpoint's state_dict (the algorithm's module names): the student's towers at
 # the top level, the EMA teacher's under ``teacher.``; the logit scale belongs to the student only.
@@ -92,8 +92,8 @@ def load_backbone_weights(model, path, prefix=None, source='teacher'):
     for key in matched:
         tensor = state[key]
         if key == 'pos_embed' and tensor.shape != own[key].shape:
-            grid = round((own[key].shape[1] - 1) ** 0.5)
-            tensor = resize_pos_embed(tensor, (grid, grid))
+            side = pos_embed_side(own[key])
+            tensor = resize_pos_embed(tensor, (side, side))
         if tensor.shape != own[key].shape:
             raise ValueError(f'{path} ({what}): {key} has shape {tuple(tensor.shape)} but the model expects '
                              f'{tuple(own[key].shape)}; check arch and patch size')

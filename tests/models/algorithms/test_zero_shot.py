@@ -9,7 +9,8 @@ from mmengine.config import Config
 from mmengine.registry import DefaultScope
 from mmpretrain.structures import DataSample
 
-from harmony.models import CaptionTokenizer, Harmony
+from harmony.models import Harmony
+from harmony.utils.tokenizer import CaptionTokenizer
 from harmony.registry import MODELS
 from harmony.models.algorithms.clip_evaluation import resolve_classnames, resolve_templates
 from tests.conftest import REPO, run_tool
@@ -107,7 +108,7 @@ def _chance_and_sigma(folder):
 @pytest.fixture(scope='module')
 def full_demo_data(tmp_path_factory):
     """The default-size demo world (4,000 pairs; ~15 s to generate)."""
-    from harmony.datasets.demo import generate_demo_data
+    from harmony.demo import generate_demo_data
     out = tmp_path_factory.mktemp('demo_default')
     generate_demo_data(out, seed=0, size='default', image_size=96)
     return out

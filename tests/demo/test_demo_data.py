@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from harmony.datasets.demo import (CLASS_NAMES, COLOUR_NAMES, COLOURS, SEG_CLASSES, SHAPES, generate_demo_data,
-                                   is_complete, render_scene)
+from harmony.demo import (CLASS_NAMES, COLOUR_NAMES, COLOURS, SEG_CLASSES, SHAPES, generate_demo_data, is_complete,
+                          render_scene)
 
 
 def _digest(root):
@@ -28,7 +28,6 @@ def test_generation_is_deterministic(tmp_path, demo_data):
 
 
 def test_world_is_rich_enough():
-    from harmony.datasets.demo import COLOURS
     assert len(SHAPES) >= 8 and len(COLOURS) >= 8
 
 
@@ -97,7 +96,7 @@ def test_class_sets_name_the_right_attribute():
 def test_segmentation_loads_with_mmseg_pipeline(demo_data):
     from mmengine.registry import DefaultScope
 
-    from harmony.datasets import DemoSegDataset
+    from harmony.demo.datasets import DemoSegDataset
     with DefaultScope.overwrite_default_scope('mmseg'):
         dataset = DemoSegDataset(
             data_root=str(demo_data / 'ade'),
@@ -115,7 +114,7 @@ def test_coco_instances_load_with_pycocotools_and_mmdet(demo_data):
     from mmengine.registry import DefaultScope
     from pycocotools.coco import COCO
 
-    from harmony.datasets import DemoCocoDataset
+    from harmony.demo.datasets import DemoCocoDataset
     ann_file = demo_data / 'coco' / 'annotations' / 'instances_val2017.json'
     coco = COCO(str(ann_file))
     assert [c['name'] for c in coco.loadCats(coco.getCatIds())] == list(SHAPES)

@@ -1,8 +1,11 @@
-"""The demo segmentation set in ADE20K layout, as an mmseg dataset."""
+"""The demo world's downstream sets as upstream datasets: segmentation in ADE20K layout (mmseg), instances as
+COCO JSON (mmdet)."""
+from mmdet.datasets import CocoDataset
 from mmseg.datasets import ADE20KDataset
 
 from harmony.registry import DATASETS
-from .demo import SEG_CLASSES
+from .generate import SEG_CLASSES
+from .world import SHAPES
 
 SEG_PALETTE = [[120, 120, 120], [230, 25, 75], [60, 180, 75], [255, 225, 25], [0, 130, 200], [245, 130, 48],
                [145, 30, 180], [70, 240, 240], [240, 50, 230], [210, 245, 60], [250, 190, 212]]
@@ -16,3 +19,9 @@ class DemoSegDataset(ADE20KDataset):
     ``reduce_zero_label=True`` maps them to 255, 0, 1+.
     """
     METAINFO = dict(classes=SEG_CLASSES, palette=SEG_PALETTE)
+
+
+@DATASETS.register_module()
+class DemoCocoDataset(CocoDataset):
+    """COCO-format instances of the demo world: one category per shape, polygon masks."""
+    METAINFO = dict(classes=SHAPES, palette=[tuple(c) for c in SEG_PALETTE[1:]])
