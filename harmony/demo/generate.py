@@ -1,6 +1,6 @@
 """Write the demo world in the formats of the real datasets.
 
-Layout under `out_dir` (docs/en/get_started.md, "Demo data"):
+Layout under `out_dir` (docs/en/data.md, "Demo data"):
 
     pretrain/files/00000/000000000.{jpg,txt,json}  img2dataset "files" layout (image-text pairs)
     pretrain/shards/00000.tar                       the same pairs as WebDataset shards
