@@ -37,7 +37,7 @@ def _child(name, parent, *locations):
     return Registry(name, parent=parent, scope=SCOPE, locations=[f'harmony.{loc}' for loc in locations])
 
 
-RUNNERS = _child('runner', MMENGINE_RUNNERS)
+RUNNERS = _child('runner', MMENGINE_RUNNERS, 'engine')
 RUNNER_CONSTRUCTORS = _child('runner constructor', MMENGINE_RUNNER_CONSTRUCTORS)
 LOOPS = _child('loop', MMENGINE_LOOPS)
 HOOKS = _child('hook', MMENGINE_HOOKS, 'engine')

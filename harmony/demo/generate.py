@@ -21,8 +21,8 @@ import tarfile
 from pathlib import Path
 
 import numpy as np
-from mmengine.utils import ProgressBar
 
+from harmony.utils.progress import progress_bar
 from .captions import describe_scene, noisy_caption
 from .world import COLOURS, SHAPES, polygon_mask, render_scene
 
@@ -74,17 +74,12 @@ def _tar_member(tar, name, data):
     tar.addfile(info, io.BytesIO(data))
 
 
-def _progress(task, total):
-    print(f'{task}:', flush=True)
-    return ProgressBar(total)
-
-
 def write_pretrain(out, seed, count, image_size, samples_per_shard, noise_rate):
     """Image-text pairs as img2dataset folders and as WebDataset shards with identical keys and bytes."""
     files_root, shards_root = out / 'pretrain' / 'files', out / 'pretrain' / 'shards'
     shards_root.mkdir(parents=True, exist_ok=True)
     previous_caption, tar, noisy = None, None, 0
-    bar = _progress('pre-training pairs', count)
+    bar = progress_bar(count, 'pre-training pairs: ')
     for index in range(count):
         shard, offset = divmod(index, samples_per_shard)
         if offset == 0:
@@ -122,7 +117,7 @@ def _write_class_folders(root, names, per_class, splits, seed, image_size, attri
     (root / 'classnames.txt').write_text('\n'.join(names) + '\n')
     counts = {}
     for split, n in zip(splits, per_class):
-        bar = _progress(f'{root.name} {split}', n * len(names))
+        bar = progress_bar(n * len(names), f'{root.name} {split}: ')
         for label, name in enumerate(names):
             for k in range(n):
                 rng = _rng(seed, f'{"cls" if attribute == "shapes" else "colour"}_{split}', label * n + k)
@@ -152,7 +147,7 @@ def write_ade(out, seed, counts, image_size):
     from PIL import Image
     result = {}
     for split, ade_split, n in zip(('seg_train', 'seg_val'), ('training', 'validation'), counts):
-        bar = _progress(f'segmentation {ade_split}', n)
+        bar = progress_bar(n, f'segmentation {ade_split}: ')
         for index in range(n):
             rng = _rng(seed, split, index)
             scene = render_scene(rng, image_size, _num_objects(rng))
@@ -177,7 +172,7 @@ def write_coco(out, seed, counts, image_size):
     result = {}
     for split, coco_split, n in zip(('coco_train', 'coco_val'), ('train2017', 'val2017'), counts):
         images, annotations = [], []
-        bar = _progress(f'COCO {coco_split}', n)
+        bar = progress_bar(n, f'COCO {coco_split}: ')
         for index in range(n):
             rng = _rng(seed, split, index)
             scene = render_scene(rng, image_size, _num_objects(rng))
@@ -205,7 +200,7 @@ def write_retrieval(out, seed, count, image_size):
     COCO's caption sets come (read by harmony.KarpathyCaptions)."""
     root = out / 'retrieval'
     images, sentence_id = [], 0
-    bar = _progress('retrieval images', count)
+    bar = progress_bar(count, 'retrieval images: ')
     for index in range(count):
         rng = _rng(seed, 'retrieval', index)
         scene = render_scene(rng, image_size, _num_objects(rng))

@@ -66,7 +66,8 @@ def apply_tensorboard_switch(cfg):
 
 
 def build_runner(cfg, training=False):
-    """Check the config (`check_config`), then build the runner it asks for; on CPU, distributed launches run on
+    """Check the config (`check_config`), then build the runner it asks for (`runner_type`; without one,
+    `harmony.HarmonyRunner`: mmengine's Runner with a short start-up log); on CPU, distributed launches run on
     gloo."""
     check_config(cfg, training)
     if use_cpu_distributed(cfg.launcher):
@@ -74,9 +75,8 @@ def build_runner(cfg, training=False):
         init_cpu_process_group(cfg)
         if int(os.environ.get('RANK', 0)) == 0 and changes:
             print('No CUDA: running the distributed job on CPU with ' + '; '.join(changes), flush=True)
-    if 'runner_type' in cfg:
-        return RUNNERS.build(cfg)
-    return Runner.from_cfg(cfg)
+    cfg.setdefault('runner_type', 'harmony.HarmonyRunner')
+    return RUNNERS.build(cfg)
 
 
 def close_distributed():

@@ -5,7 +5,8 @@ import math
 import torch
 import torch.nn.functional as F
 from mmengine.logging import print_log
-from mmengine.utils import ProgressBar
+
+from harmony.utils.progress import progress_bar
 
 
 @torch.no_grad()
@@ -13,15 +14,14 @@ def extract_features(backbone, loader, data_preprocessor):
     """-> (cls [N, C], mean patch [N, C], labels [N]) of a frozen HarmonyViT over a classification loader."""
     backbone.eval()
     cls, patch, labels = [], [], []
-    progress = ProgressBar(len(loader.dataset))
+    progress = progress_bar(len(loader.dataset), 'features: ')
     for batch in loader:
         data = data_preprocessor(batch, False)
         tokens = backbone.forward_tokens(data['inputs'])  # [B, 1+N, C]
         cls.append(tokens[:, 0])
         patch.append(tokens[:, 1:].mean(dim=1))
         labels.append(torch.stack([sample.gt_label for sample in data['data_samples']]).flatten())
-        for _ in range(len(tokens)):
-            progress.update()
+        progress.update(len(tokens))
     return torch.cat(cls), torch.cat(patch), torch.cat(labels)
 
 

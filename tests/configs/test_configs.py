@@ -151,7 +151,7 @@ def test_vitl_fsdp_config_shards_a_vit_large_with_activation_checkpointing():
     from harmony.models import Harmony
     from harmony.models.algorithms.fsdp_wrapper import TRANSFORMER_BLOCKS, teacher_parameters_outside_blocks
     cfg = Config.fromfile(REPO / 'configs' / 'harmony' / 'vitl16_cc3m_fsdp.py')
-    assert cfg.runner_type == 'FlexibleRunner' and cfg.strategy.type == 'harmony.HarmonyFSDPStrategy'
+    assert cfg.runner_type == 'harmony.HarmonyFlexibleRunner' and cfg.strategy.type == 'harmony.HarmonyFSDPStrategy'
     assert cfg.strategy.model_wrapper.type == 'harmony.HarmonyFullyShardedDataParallel'
     assert cfg.strategy.state_dict_cfg == 'full'
     assert cfg.optim_wrapper.type == 'AmpOptimWrapper' and cfg.optim_wrapper.optimizer.fused is False
@@ -195,9 +195,9 @@ def test_default_recipe_is_the_references_and_reference_mode_turns_on_the_rest(a
                       mae=(mae.decoder.get('pos_embed', 'sincos'), mae.decoder.get('norm_eps', 1e-6)),
                       centre=text_dist.loss.get('center', 'logits'), clamp='max_logit_scale' not in model.objectives.clip,
                       logit_scale_decay='logit_scale' in default.optim_wrapper.paramwise_cfg.custom_keys,
-                      clip=default.optim_wrapper.get('constructor'))
+                      clip=default.optim_wrapper.constructor)  # global-norm clip_grad, no per-parameter one
     assert kept_fixes == dict(interpolate_offset=0.0, mae=('sincos', 1e-6), centre='logits', clamp=True,
-                              logit_scale_decay=True, clip=None)
+                              logit_scale_decay=True, clip='QuietOptimWrapperConstructor')
     ref = reference.model
     ref_mae = ref.objectives.mae.decoder
     assert (ref.backbone.interpolate_offset, ref_mae.pos_embed, ref_mae.norm_eps) == (0.1, 'zeros', 1e-5)

@@ -3,6 +3,7 @@ even while writing a checkpoint, resumes into the exact run it would have been."
 import json
 import math
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +17,7 @@ from tests.models.algorithms.test_harmony import TINY_OPTIONS
 CONFIG = 'configs/demo/harmony_vit-demo_demo-pretrain.py'
 FSDP_CONFIG = 'configs/demo/harmony_vit-demo_demo-pretrain_fsdp.py'
 SCHEDULED = ('momentum', 'weight_decay', 'hard_weight', 'teacher_temp')
+RECORD = re.compile(r'^\d{4}/\d\d/\d\d \d\d:\d\d:\d\d - mmengine - ')  # a log record's first line
 
 
 def _options(demo_data, max_epochs):
@@ -55,6 +57,31 @@ def test_every_objective_is_trained_and_logged(uninterrupted):
     assert (uninterrupted / 'iter_12.pth').is_file()
     log = next(uninterrupted.glob('*/*.log')).read_text()
     assert log.count('accuracy/top1') == 2 and 'weights evaluated: EMA teacher' in log
+
+
+def _startup_lines(work_dir):
+    """The lines of the run's log file before its first iteration, without the config dump (from its record to
+    the next record)."""
+    lines = next(Path(work_dir).glob('*/*.log')).read_text().splitlines()
+    first = next(i for i, line in enumerate(lines) if 'Epoch(train)' in line)
+    startup, in_config = [], False
+    for line in lines[:first]:
+        if RECORD.match(line):
+            in_config = ' - INFO - Config:' in line
+        if not in_config:
+            startup.append(line)
+    return startup
+
+
+def test_the_log_before_the_first_iteration_fits_on_a_screen(uninterrupted):
+    """No line per parameter (the optimiser's options and frozen teacher tensors, the weight-initialisation
+    report): one summary line each, the hooks one line each, the environment in two lines."""
+    startup = _startup_lines(uninterrupted)
+    assert len(startup) <= 30, '\n'.join(startup)
+    names = [name for name in _final_state(uninterrupted) if '.' in name]
+    assert len(names) > 100 and not [line for line in startup if any(name in line for name in names)]
+    for summary in ('AdamW optimises ', 'init_weights of Harmony: ', 'System environment: '):
+        assert sum(summary in line for line in startup) == 1, summary
 
 
 def _final_state(work_dir):
@@ -149,6 +176,7 @@ def test_two_processes_train_like_one_with_the_same_global_batch(demo_data, tmp_
     fsdp = run_tool('tools/dist_train.sh', FSDP_CONFIG, 2, '--work-dir', tmp_path / 'fsdp', *options,
                     'train_dataloader.batch_size=4', env={'PORT': '29621'})
     assert (tmp_path / 'fsdp' / 'iter_6.pth').is_file()  # one full checkpoint, gathered on rank 0
+    assert len(_startup_lines(tmp_path / 'fsdp')) <= 30  # HarmonyFlexibleRunner's short start-up log
     result = run_tool('tools/dist_train.sh', CONFIG, 2, '--work-dir', tmp_path / 'two', *options,
                       'model.sequential_backward=True', 'train_dataloader.batch_size=4', env={'PORT': '29617'})
     assert 'HarmonyDistributedDataParallel: one backward per student pass' in result.stdout

@@ -15,11 +15,11 @@ from itertools import islice
 import harmony  # noqa: F401  registries (first: it quiets import-time warnings)
 from mmengine.config import DictAction
 from mmengine.registry import DefaultScope
-from mmengine.utils import ProgressBar
 
 from harmony.datasets import DatasetReport
 from harmony.engine.runner_setup import load_config
 from harmony.registry import DATASETS
+from harmony.utils.progress import progress_bar
 
 
 def main():
@@ -33,7 +33,7 @@ def main():
     with DefaultScope.overwrite_default_scope(cfg.get('default_scope', 'harmony')):
         dataset = DATASETS.build(cfg.train_dataloader.dataset)
     size = min(len(dataset), args.limit) if args.limit else len(dataset)  # shards: the declared num_samples
-    report, progress = DatasetReport(), ProgressBar(size)
+    report, progress = DatasetReport(), progress_bar(size, 'samples: ')
     for key, result in islice(dataset.decoded(), args.limit):
         report.add(key, result)
         progress.update()

@@ -4,7 +4,7 @@
 # A config using it sets model.sequential_backward=False (mmengine allows no `model` key here, next to the model
 # base): FSDP's no_sync between pass-by-pass backwards would keep unsharded gradients on every rank, and the
 # wrapper refuses it; activation checkpointing (model.backbone.with_cp) saves memory instead.
-runner_type = 'FlexibleRunner'
+runner_type = 'harmony.HarmonyFlexibleRunner'  # mmengine's FlexibleRunner, with a short start-up log
 strategy = dict(
     type='harmony.HarmonyFSDPStrategy',  # mmengine's FSDPStrategy, able to resume with torch 2
     model_wrapper=dict(type='harmony.HarmonyFullyShardedDataParallel', sharding_strategy='FULL_SHARD'),

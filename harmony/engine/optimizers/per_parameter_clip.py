@@ -2,10 +2,10 @@
 import torch
 from mmengine.dist import get_rank
 from mmengine.logging import print_log
-from mmengine.optim import DefaultOptimWrapperConstructor
 from torch.distributed.fsdp import FullyShardedDataParallel
 
 from harmony.registry import OPTIM_WRAPPER_CONSTRUCTORS
+from .quiet_constructor import QuietOptimWrapperConstructor
 
 
 def clip_per_parameter(params, max_norm):
@@ -23,12 +23,12 @@ def clip_per_parameter(params, max_norm):
 
 
 @OPTIM_WRAPPER_CONSTRUCTORS.register_module()
-class PerParameterClipOptimWrapperConstructor(DefaultOptimWrapperConstructor):
-    """mmengine's default constructor (paramwise_cfg as usual), whose wrapper clips the gradients one parameter at
-    a time: each trainable parameter whose name starts with one of `clip_prefixes` by `clip_per_parameter`, the
-    others not at all. For `OptimWrapper` and `AmpOptimWrapper` (which unscales the gradients before clipping);
-    the logged `grad_norm` is that of the clipped parameters before clipping. Refused under FSDP (flat
-    parameters have no per-parameter gradients).
+class PerParameterClipOptimWrapperConstructor(QuietOptimWrapperConstructor):
+    """mmengine's default constructor (paramwise_cfg as usual, logged in one line: `QuietOptimWrapperConstructor`),
+    whose wrapper clips the gradients one parameter at a time: each trainable parameter whose name starts with one
+    of `clip_prefixes` by `clip_per_parameter`, the others not at all. For `OptimWrapper` and `AmpOptimWrapper`
+    (which unscales the gradients before clipping); the logged `grad_norm` is that of the clipped parameters before
+    clipping. Refused under FSDP (flat parameters have no per-parameter gradients).
 
     optim_wrapper keys (besides the wrapper's own):
         constructor: 'PerParameterClipOptimWrapperConstructor'.
