@@ -1,7 +1,7 @@
 """Engine pieces: runners, checkpoint writing and loading, CPU runtime adaptation, optimiser constructors,
 schedulers, hooks."""
 # atomic local writes, the local checkpoint loader, the one-line weight-initialisation report
-from . import atomic_files, checkpoint_loading, init_report  # noqa: F401
+from . import atomic_files, checkpoint_loading  # noqa: F401
 from .fsdp_strategy import HarmonyFSDPStrategy
 from .hooks import (DataPositionHook, FiniteCheckpointHook, HarmonyScheduleHook, KeyedRandomnessHook,
                     ZeroShotHook)

@@ -13,6 +13,7 @@ from harmony.registry import MODELS
 from harmony.utils.tokenizer import CaptionTokenizer
 from ..objectives import TeacherFeatures
 from ..utils import ema_update
+from ..utils.init_report import summarise_init_info
 from .clip_evaluation import zero_shot_weights
 from .nonfinite_guard import NonFiniteGuard
 from .schedule import ScheduledValues
@@ -95,6 +96,8 @@ class Harmony(BaseModel):
                                       for name in objective.teacher_modules())
         self.teacher = nn.ModuleDict({name: copy.deepcopy(getattr(self, name)) for name in teacher_names})
         self.teacher.requires_grad_(False).eval()  # always in eval mode (`train`): no drop path
+
+    _dump_init_info = summarise_init_info  # one log line, not three per parameter tensor (mmengine's)
 
     def _any(self, flag):
         return any(getattr(objective, flag) for objective in self.objectives.values())

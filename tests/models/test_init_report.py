@@ -1,10 +1,10 @@
-"""mmengine's weight-initialisation report as one log line (harmony.engine.init_report, installed on import)."""
+"""mmengine's weight-initialisation report as one log line (`summarise_init_info`, Harmony's `_dump_init_info`)."""
 import torch
 from mmengine.logging import MMLogger
 from mmengine.model import BaseModule
 from torch import nn
 
-import harmony.engine  # noqa: F401  installs the report
+from harmony.models.utils.init_report import summarise_init_info
 
 
 class Tower(BaseModule):
@@ -19,6 +19,8 @@ class Tower(BaseModule):
 
 class Model(BaseModule):
     """Two towers set by their own init_weights, one Xavier-initialised layer (init_cfg), one tensor left as is."""
+
+    _dump_init_info = summarise_init_info
 
     def __init__(self):
         super().__init__(init_cfg=dict(type='Xavier', layer='Linear', override=dict(name='head')))

@@ -1,14 +1,14 @@
-"""mmengine's weight-initialisation report in one log line (installed on import of `harmony.engine`).
+"""mmengine's weight-initialisation report in one log line.
 
 `BaseModule.init_weights` of the top-level model ends with `_dump_init_info`, which writes three lines per
 parameter tensor into the log file: over a thousand lines for Harmony's students and teachers, before the first
-iteration. `summarise_init_info` takes its place for every model: how many tensors each kind of initialisation set.
+iteration. A model that sets ``_dump_init_info = summarise_init_info`` (Harmony does) logs instead how many tensors
+each kind of initialisation set.
 """
 from collections import Counter
 
 from mmengine.dist import master_only
 from mmengine.logging import print_log
-from mmengine.model import BaseModule
 
 
 @master_only
@@ -19,5 +19,3 @@ def summarise_init_info(module):
     print_log(f'init_weights of {type(module).__name__}: {sum(kinds.values())} parameter tensors; '
               + '; '.join(f'{count}: {kind}' for kind, count in kinds.most_common()), logger='current')
 
-
-BaseModule._dump_init_info = summarise_init_info
