@@ -16,13 +16,8 @@ CAPTION_FIELDS = ('text', 'masked_text', 'mlm_mask')
 
 
 @dataclass
-class PretrainingSample:
-    """One image-text pair, augmented (`PackPretrainingInputs`).
-
-    global_crops: [G, 3, H, W] uint8; local_crops: [L, 3, h, w] uint8; ibot_masks: [G, N] bool (N patches of a
-    global crop); mae_shuffle, mae_restore: [G, N] long (a random patch order and its inverse); text,
-    masked_text: [T] long token ids (0 pads); mlm_mask: [T] bool (the masked tokens).
-    """
+class PretrainingFields:
+    """The tensors of a pre-training sample or batch; None for those of objectives the pipeline leaves out."""
 
     global_crops: Tensor
     local_crops: Optional[Tensor] = None
@@ -35,23 +30,25 @@ class PretrainingSample:
 
 
 @dataclass
-class PretrainingBatch:
+class PretrainingSample(PretrainingFields):
+    """One image-text pair, augmented (`PackPretrainingInputs`).
+
+    global_crops: [G, 3, H, W] uint8; local_crops: [L, 3, h, w] uint8; ibot_masks: [G, N] bool (N patches of a
+    global crop); mae_shuffle, mae_restore: [G, N] long (a random patch order and its inverse); text,
+    masked_text: [T] long token ids (0 pads); mlm_mask: [T] bool (the masked tokens).
+    """
+
+
+@dataclass(kw_only=True)
+class PretrainingBatch(PretrainingFields):
     """B samples, views view-major (module docstring). The crops are uint8 as collated and normalised floats
     after `PretrainingDataPreprocessor`; captions may be trimmed to the batch's longest.
 
     global_crops: [G*B, 3, H, W]; local_crops: [L*B, 3, h, w]; ibot_masks, mae_shuffle, mae_restore: [G*B, N];
-    text, masked_text, mlm_mask: [B, T].
+    text, masked_text, mlm_mask: [B, T]; num_global: G.
     """
 
-    global_crops: Tensor
     num_global: int
-    local_crops: Optional[Tensor] = None
-    ibot_masks: Optional[Tensor] = None
-    mae_shuffle: Optional[Tensor] = None
-    mae_restore: Optional[Tensor] = None
-    text: Optional[Tensor] = None
-    masked_text: Optional[Tensor] = None
-    mlm_mask: Optional[Tensor] = None
 
     @classmethod
     def collate(cls, samples):
