@@ -99,3 +99,10 @@ def test_fsdp_refuses_the_pass_by_pass_backward():
     from harmony.models.algorithms import HarmonyFullyShardedDataParallel
     with pytest.raises(ValueError, match='sequential_backward=True does not work with FSDP'):
         HarmonyFullyShardedDataParallel(Harmony(**TINY, sequential_backward=True))
+
+
+def test_wrappers_recognise_harmony_by_type():
+    """The DDP wrapper runs Harmony's step for a Harmony model only; the FSDP wrapper wraps nothing else."""
+    from harmony.models.algorithms import HarmonyFullyShardedDataParallel
+    with pytest.raises(TypeError, match='wraps a Harmony model, got Linear'):
+        HarmonyFullyShardedDataParallel(torch.nn.Linear(2, 2))
