@@ -39,30 +39,3 @@ def load_harmony(cfg, checkpoint):
 
 def image_size(cfg):
     return int(cfg.model.backbone.get('img_size', 224))
-
-
-def picture_tool_inputs(doc, out, num, add_arguments=None):
-    """Command line of the picture tools (CONFIG CHECKPOINT IMAGE_DIR [--out] [--num] [--cfg-options], plus what
-    `add_arguments(parser)` adds) -> (args, cfg, images [B, 3, H, W] normalised, image paths, (mean, std))."""
-    import argparse
-
-    from mmengine.config import DictAction
-
-    from harmony.engine.checkpoint_loading import trust_checkpoint
-    from harmony.engine.runner_setup import load_config
-    from .images import load_image_folder
-    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument('config')
-    parser.add_argument('checkpoint')
-    parser.add_argument('image_dir')
-    parser.add_argument('--out', default=out)
-    parser.add_argument('--num', type=int, default=num, help='number of images (sorted by path)')
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction, metavar='KEY=VALUE')
-    if add_arguments:
-        add_arguments(parser)
-    args = parser.parse_args()
-    trust_checkpoint(args.checkpoint)
-    cfg = load_config(args.config, args.cfg_options)
-    mean, std = normalisation(cfg)
-    images, paths = load_image_folder(args.image_dir, image_size(cfg), mean, std, args.num)
-    return args, cfg, images, paths, (mean, std)

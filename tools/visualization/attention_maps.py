@@ -8,8 +8,9 @@ each head's map (softmax weights over the patches, each map scaled to its own ma
 """
 import harmony  # noqa: F401
 
+from harmony.engine.picture_tool_args import picture_tool_inputs
 from harmony.visualization import cls_attention, save_panels, to_display
-from harmony.visualization.loading import load_backbone, picture_tool_inputs
+from harmony.visualization.loading import load_backbone
 
 
 def add_source(parser):

@@ -9,8 +9,9 @@ model's (0.75) unless given.
 """
 import harmony  # noqa: F401
 
+from harmony.engine.picture_tool_args import picture_tool_inputs
 from harmony.visualization import mae_reconstruction, save_panels, to_display
-from harmony.visualization.loading import load_harmony, picture_tool_inputs
+from harmony.visualization.loading import load_harmony
 
 
 def add_mask_options(parser):

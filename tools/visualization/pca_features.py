@@ -10,8 +10,9 @@ images, so a colour means the same feature direction in every row. Writes one PN
 import harmony  # noqa: F401
 import torch
 
+from harmony.engine.picture_tool_args import picture_tool_inputs
 from harmony.visualization import pca_rgb, save_panels, to_display
-from harmony.visualization.loading import load_backbone, picture_tool_inputs
+from harmony.visualization.loading import load_backbone
 
 
 def add_source(parser):
