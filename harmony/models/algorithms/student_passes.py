@@ -52,17 +52,16 @@ class GlobalCropPass(StudentPass):
 
     def encode(self, model, batch):
         rows = batch.view_rows(self.view)
-        masks = batch.ibot_masks[rows]  # [B, N]
+        crops, masks = batch.global_crops[rows], batch.ibot_masks[rows]  # [B, 3, H, W], [B, N]
         samples = torch.arange(batch.batch_size, device=masks.device)
         if self.only_masked:
             samples = masks.any(dim=1).nonzero()[:, 0]
             if not len(samples):
                 return []
-            masks = masks[samples]
+            crops, masks = crops[samples], masks[samples]
         counts = masks.sum(dim=1)
         order = torch.argsort((~masks).to(torch.uint8), dim=1, stable=True)[:, :int(counts.max())]
         queries = torch.cat([cls_query(masks), order + 1], dim=1)  # [R, 1 + max masked]
-        crops = batch.global_crops[rows][samples]
         tokens = model.backbone.forward_tokens(crops, masks, queries)
         read = torch.arange(order.shape[1], device=order.device) < counts[:, None]  # [R, max masked]
         return [GlobalCropEncoding(self.view, samples, tokens[:, 0], masks, tokens[:, 1:][read])]
@@ -95,7 +94,7 @@ def plan_student_passes(objectives, batch, patch_size):
     rank runs the same passes.
 
     Args:
-        objectives: {name: Objective}; the model is passed to their `student_passes` by the caller.
+        objectives: the model's `Objective`s (their `consumes`; their own passes are added by the caller).
     """
     consumed = {kind for objective in objectives for kind in objective.consumes}
     plan = []
