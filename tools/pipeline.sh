@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Pre-train one demo config and evaluate it on every demo task (the body of tools/demo.sh and tools/study.sh):
-#   bash tools/pipeline.sh PRETRAIN_CONFIG WORK_DIR
-# 1 pre-training (tools/train.py; zero-shot on the demo shapes after each epoch)
+#   bash tools/pipeline.sh PRETRAIN_CONFIG WORK_DIR [--random-init]
+# 1 pre-training (tools/train.py; zero-shot on the demo shapes after each epoch); with --random-init no training:
+#   the config's model as initialised (tools/init_checkpoint.py), the baseline every column is compared with
 # 2 with CLIP towers: zero-shot shapes and colours, image-text retrieval (EMA teacher; the student's without one)
 # 3 export of the backbone (EMA teacher; the student's when the objectives build no teacher), kNN + linear probe
 # 4 fine-tune on the demo classes, UperNet (ADE20K twin) and Mask R-CNN (COCO twin) on that backbone
@@ -11,6 +12,8 @@ cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-.venv/bin/python}
 PRETRAIN=$1
 WORK=$2
+RANDOM_INIT=${3:-}
+[[ -z $RANDOM_INIT || $RANDOM_INIT == --random-init ]] || { echo "unknown option '$RANDOM_INIT'" >&2; exit 2; }
 COLOURS=configs/demo/zeroshot-colours_harmony-vit-demo_demo.py
 RETRIEVAL=configs/demo/retrieval_harmony-vit-demo_demo.py
 PROBE=configs/demo/probe_vit-demo_demo-cls-64x64.py
@@ -35,9 +38,16 @@ source = "teacher" if objectives.get("ibot") is not None or soft else "student" 
 print(clip is not None, source, " ".join(options))' "$PRETRAIN")
 read -r -a MODEL <<< "$MODEL_OPTIONS"
 
-step "pre-training"
-"$PYTHON" tools/train.py "$PRETRAIN" --work-dir "$WORK/pretrain"
-CKPT=$(cat "$WORK/pretrain/last_checkpoint")
+if [[ -n $RANDOM_INIT ]]; then
+    step "random initialisation (no pre-training)"
+    mkdir -p "$WORK/pretrain"
+    CKPT=$WORK/pretrain/random_init.pth
+    "$PYTHON" tools/init_checkpoint.py "$PRETRAIN" "$CKPT"
+else
+    step "pre-training"
+    "$PYTHON" tools/train.py "$PRETRAIN" --work-dir "$WORK/pretrain"
+    CKPT=$(cat "$WORK/pretrain/last_checkpoint")
+fi
 
 if [[ $HAS_CLIP == True ]]; then
     step "zero-shot (shapes, colours) and retrieval"
