@@ -12,7 +12,7 @@ model = dict(
     pretrained=None,
     backbone=dict(depth=18, norm_cfg=norm_cfg),
     neck=dict(in_channels=[64, 128, 256, 512], out_channels=128),
-    decode_head=dict(in_channels=[128, 128, 128, 128], channels=64, num_classes=11, norm_cfg=norm_cfg))
+    decode_head=dict(in_channels=[128, 128, 128, 128], channels=64, num_classes=7, norm_cfg=norm_cfg))
 optim_wrapper = dict(_delete_=True, type='OptimWrapper', optimizer=dict(type='AdamW', lr=0.002, weight_decay=0.01))
 max_iters = 400
 param_scheduler = [dict(type='PolyLR', eta_min=1e-5, power=0.9, begin=0, end=max_iters, by_epoch=False)]

@@ -15,9 +15,9 @@ model = dict(
     rpn_head=dict(in_channels=128, feat_channels=128, anchor_generator=dict(scales=[4])),
     roi_head=dict(
         bbox_roi_extractor=dict(out_channels=128),
-        bbox_head=dict(in_channels=128, fc_out_channels=256, num_classes=10),
+        bbox_head=dict(in_channels=128, fc_out_channels=256, num_classes=6),
         mask_roi_extractor=dict(out_channels=128),
-        mask_head=dict(in_channels=128, conv_out_channels=128, num_classes=10)),
+        mask_head=dict(in_channels=128, conv_out_channels=128, num_classes=6)),
     # Images hold 1-3 objects: far fewer proposals and sampled RoIs than COCO needs (most of the CPU time).
     train_cfg=dict(rpn_proposal=dict(nms_pre=500, max_per_img=100), rcnn=dict(sampler=dict(num=64))),
     # A 3-epoch demo gives low but ranked scores: keep them (score_thr 0.001) so that AP measures the ranking.

@@ -11,8 +11,8 @@ model = dict(
     backbone=dict(arch=dict(_delete_=True, embed_dims=embed_dims, num_layers=6, num_heads=4), img_size=64, patch_size=8,
                   out_indices=[1, 3, 4, 5], drop_path_rate=0.0),
     neck=dict(embed_dims=embed_dims, scales=(2, 1, 0.5, 0.25), norm='BN'),  # patch 8: strides 4-32 as for patch 16
-    decode_head=dict(in_channels=[embed_dims] * 4, channels=128, num_classes=11, norm_cfg=norm_cfg),
-    auxiliary_head=dict(in_channels=embed_dims, channels=64, num_classes=11, norm_cfg=norm_cfg),
+    decode_head=dict(in_channels=[embed_dims] * 4, channels=128, num_classes=7, norm_cfg=norm_cfg),
+    auxiliary_head=dict(in_channels=embed_dims, channels=64, num_classes=7, norm_cfg=norm_cfg),
     test_cfg=dict(mode='whole', _delete_=True))
 train_pipeline = [
     dict(type='LoadImageFromFile'),

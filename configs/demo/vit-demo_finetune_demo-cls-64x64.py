@@ -7,9 +7,9 @@ _base_ = '../benchmarks/mmpretrain/vits16_finetune_in1k.py'
 data_root = 'data/demo/classification'
 model = dict(
     backbone=dict(arch=dict(_delete_=True, embed_dims=128, num_layers=6, num_heads=4), img_size=64, patch_size=8),
-    head=dict(num_classes=10, in_channels=128),
+    head=dict(num_classes=6, in_channels=128),
     train_cfg=dict(_delete_=True, augments=None))
-data_preprocessor = dict(num_classes=10)
+data_preprocessor = dict(num_classes=6)
 train_pipeline = [
     dict(type='LoadImageFromFile'),
     dict(type='RandomResizedCrop', scale=64, crop_ratio_range=(0.6, 1.0), backend='pillow'),
