@@ -4,7 +4,8 @@
 # 1 pre-training (tools/train.py; zero-shot on the demo shapes after each epoch); with --random-init no training:
 #   the config's model as initialised (tools/init_checkpoint.py), the baseline every column is compared with
 # 2 with CLIP towers: zero-shot shapes and colours, image-text retrieval (EMA teacher; the student's without one)
-# 3 export of the backbone (EMA teacher; the student's when the objectives build no teacher), kNN + linear probe
+# 3 export of the backbone (EMA teacher; the student's when the objectives build no teacher), kNN + linear probe;
+#   the same towers exported for timm (and, with CLIP towers, open_clip), each loaded back strictly: one line each
 # 4 fine-tune on the demo classes, UperNet (ADE20K twin) and Mask R-CNN (COCO twin) on that backbone
 # Every evaluation writes WORK_DIR/<step>.test.log (last line `metrics: {json}`) for tools/analysis/collect_results.py.
 set -euo pipefail
@@ -25,8 +26,9 @@ START=$SECONDS
 step() { echo "== [$(date +%H:%M:%S), $((SECONDS - START)) s] $PRETRAIN: $* =="; }
 
 # the pre-training config's objectives as cfg-options for the evaluation configs (which build every objective of the
-# base), whether CLIP towers exist, and which backbone the export takes
-read -r HAS_CLIP SOURCE MODEL_OPTIONS < <("$PYTHON" -c 'import sys
+# base), whether CLIP towers exist, which backbone the export takes and which CLIP towers evaluation (and the
+# open_clip export) take
+read -r HAS_CLIP SOURCE CLIP_SOURCE MODEL_OPTIONS < <("$PYTHON" -c 'import sys
 from mmengine.config import Config
 objectives = Config.fromfile(sys.argv[1]).model.objectives
 options = [f"model.objectives.{name}=None" for name, cfg in objectives.items() if cfg is None]
@@ -35,7 +37,7 @@ soft = clip is not None and clip.get("soft_targets", True)
 if clip is not None:
     options.append(f"model.objectives.clip.soft_targets={soft}")
 source = "teacher" if objectives.get("ibot") is not None or soft else "student"  # a teacher backbone exists
-print(clip is not None, source, " ".join(options))' "$PRETRAIN")
+print(clip is not None, source, "teacher" if soft else "student", " ".join(options))' "$PRETRAIN")
 read -r -a MODEL <<< "$MODEL_OPTIONS"
 
 if [[ -n $RANDOM_INIT ]]; then
@@ -62,6 +64,13 @@ step "export ($SOURCE backbone), kNN and linear probe"
 BACKBONE=$WORK/backbone.safetensors
 INIT=model.backbone.init_cfg.checkpoint=$BACKBONE
 "$PYTHON" tools/export_backbone.py "$CKPT" "$BACKBONE" --source "$SOURCE"
+# timm and open_clip exports, loaded back strictly by tools/export_backbone.py --check (its line only)
+"$PYTHON" tools/export_backbone.py "$CKPT" "$WORK/backbone_timm.safetensors" --source "$SOURCE" --format timm \
+    --check | grep '^timm export: '
+if [[ $HAS_CLIP == True ]]; then
+    "$PYTHON" tools/export_backbone.py "$CKPT" "$WORK/open_clip" --source "$CLIP_SOURCE" --format open_clip --check \
+        | grep '^open_clip export: '
+fi
 "$PYTHON" tools/probe.py "$PROBE" "$BACKBONE" --work-dir "$WORK/probe" | tee "$WORK/probe.test.log"
 
 for task in cls:$CLS upernet:$UPERNET mask_rcnn:$MASK_RCNN; do

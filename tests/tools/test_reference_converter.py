@@ -1,11 +1,13 @@
 """tools/model_converters/reference2harmony.py on the reference fixture's checkpoint files."""
 import argparse
+import json
 
 import torch
 from safetensors.torch import load_file
 
 from harmony.models.backbones import HarmonyViT
 from harmony.models.utils import load_backbone_weights
+from harmony.models.utils.export import recorded_settings
 from tests.conftest import run_tool
 from tests.models.test_reference_fixture import CONFIG, FIXTURE_SIZES, fixture, reference_model  # noqa: F401
 
@@ -39,6 +41,10 @@ def test_training_checkpoint_converts_loads_and_exports_the_teacher(fixture, tmp
     assert 'decoder_pos_embed' in result.stdout
     converted = torch.load(out, weights_only=True)  # tensors only: usable as load_from
     assert converted['meta']['reference_epoch'] == 3
+    # the run's config rides along, with the head counts the weights do not show (tools/export_backbone.py)
+    assert recorded_settings(converted['meta']) == dict(num_heads=2, text_heads=8, text_act='quick_gelu',
+                                                        norm_eps=1e-6)
+    assert json.loads(backbone.with_suffix('.json').read_text())['arch']['num_heads'] == 2
     model, _ = reference_model(fixture)
     model.load_state_dict(converted['state_dict'], strict=True)
     vit = HarmonyViT(arch=dict(embed_dims=64, num_layers=2, num_heads=2), img_size=64)

@@ -14,6 +14,8 @@ the sizes the file implies (teacher towers); otherwise the error names the key.
 --out: tensors only (``{'meta', 'state_dict'}``, Harmony key names), usable as ``load_from`` (fine-tuning the
 reference's weights with a config here), by tools/test.py for zero-shot and retrieval, by
 tools/export_backbone.py for every export format, and as a backbone ``init_cfg`` checkpoint (the EMA teacher).
+Its meta holds the converter's notes and, for checkpoint.pth, the --config as mmengine records a run's (the head
+counts the weights do not show: tower files need tools/export_backbone.py --num-heads / --text-heads).
 --backbone-out: the EMA teacher ViT as an exported backbone (tools/export_backbone.py --format harmony).
 Neither holds the optimiser state: a converted run starts a new schedule, it cannot --resume.
 """
@@ -29,7 +31,8 @@ from harmony.engine.checkpoint_loading import trust_checkpoint
 from harmony.models.backbones import HarmonyViT
 from harmony.models.text import HarmonyTextEncoder
 from harmony.models.utils import select_backbone_state
-from harmony.models.utils.export import describe_backbone, describe_text_tower, export_metadata, to_harmony
+from harmony.models.utils.export import (describe_backbone, describe_text_tower, export_description, header_metadata,
+                                         recorded_settings, to_harmony)
 from harmony.models.utils.reference_checkpoint import (ReferenceCheckpointError, checked_against,
                                                        convert_teacher_towers, convert_training_state)
 
@@ -58,23 +61,27 @@ def kind_of(content, path):
                                    f'main_vit_checkpoint.pth or main_text_checkpoint.pth; it holds {keys}')
 
 
-def training_model_state(config, cfg_options):
-    from harmony.registry import MODELS
+def training_config(config, cfg_options):
     cfg = Config.fromfile(config)
     if cfg_options:
         cfg.merge_from_dict(cfg_options)
+    return cfg
+
+
+def training_model_state(cfg):
+    from harmony.registry import MODELS
     return MODELS.build(cfg.model).state_dict()
 
 
 def teacher_tower_state(converted):
-    """State of the towers a teacher-only checkpoint implies, for the strict check."""
+    """State of the towers a teacher-only checkpoint implies, for the strict check (one attention head: the head
+    count changes no shape, and these files do not record it)."""
     own = {}
     backbone = {k[len('teacher.backbone.'):]: v for k, v in converted.items() if k.startswith('teacher.backbone.')}
     if backbone:
         arch = describe_backbone(backbone)
-        vit = HarmonyViT(arch=dict(embed_dims=arch['embed_dims'], num_layers=arch['num_layers'],
-                                   num_heads=arch['num_heads']), img_size=arch['img_size'],
-                         patch_size=arch['patch_size'], out_type='raw')
+        vit = HarmonyViT(arch=dict(embed_dims=arch['embed_dims'], num_layers=arch['num_layers'], num_heads=1),
+                         img_size=arch['img_size'], patch_size=arch['patch_size'], out_type='raw')
         own.update({f'teacher.backbone.{k}': v for k, v in vit.state_dict().items()})
         projection = converted.get('teacher.image_projection.weight')
         if projection is None:
@@ -82,7 +89,7 @@ def teacher_tower_state(converted):
         own['teacher.image_projection.weight'] = torch.empty(projection.shape[0], arch['embed_dims'])
     text = {k[len('teacher.text_encoder.'):]: v for k, v in converted.items() if k.startswith('teacher.text_encoder.')}
     if text:
-        tower = HarmonyTextEncoder(**describe_text_tower(text))
+        tower = HarmonyTextEncoder(**dict(describe_text_tower(text), heads=1))
         own.update({f'teacher.text_encoder.{k}': v for k, v in tower.state_dict().items()})
     return own
 
@@ -103,7 +110,9 @@ def main():
                              'configs/harmony/reference/vits16_cc3m_reference.py) to check every tensor against')
         checkpoint = contents[args.inputs[0]]
         converted, notes = convert_training_state(checkpoint['model'])
-        state = checked_against(converted, training_model_state(args.config, args.cfg_options))
+        cfg = training_config(args.config, args.cfg_options)
+        state = checked_against(converted, training_model_state(cfg))
+        meta['cfg'] = cfg.pretty_text  # as mmengine records it: the heads and activations the weights do not show
         meta['reference_epoch'] = int(checkpoint.get('epoch', -1))
     else:
         by_kind = {kind: contents[path] for path, kind in kinds.items()}
@@ -121,11 +130,12 @@ def main():
         if not args.backbone_out.endswith('.safetensors'):
             raise SystemExit(f'--backbone-out must end with .safetensors, got {args.backbone_out}')
         backbone, what = select_backbone_state(state, source='teacher')
-        arch = describe_backbone(backbone)
-        metadata = export_metadata('harmony', arch, f'{osp.basename(args.inputs[0])}: reference {what}')
-        save_file(to_harmony(backbone), args.backbone_out, metadata=metadata)
+        settings = recorded_settings(meta)
+        arch = describe_backbone(backbone, settings['num_heads'], settings['norm_eps'])
+        description = export_description('harmony', arch, f'{osp.basename(args.inputs[0])}: reference {what}')
+        save_file(to_harmony(backbone), args.backbone_out, metadata=header_metadata(description))
         with open(osp.splitext(args.backbone_out)[0] + '.json', 'w') as f:
-            json.dump(dict(metadata, arch=arch), f, indent=2)
+            json.dump(description, f, indent=2)
         print(f'exported the EMA teacher ViT ({len(backbone)} tensors) to {args.backbone_out}')
 
 
