@@ -1,6 +1,6 @@
 """Write the checkpoint a pre-training config starts from: its model, randomly initialised, before any step.
 
-    python tools/init_checkpoint.py CONFIG OUT [--seed 0]
+    python tools/init_checkpoint.py CONFIG OUT [--seed 0] [--cfg-options k=v ...]
 
 OUT is a training checkpoint like the ones tools/train.py writes (`state_dict` + `meta` with the config), so every
 tool that takes one (tools/test.py, tools/export_backbone.py, tools/pipeline.sh --random-init) evaluates the
@@ -11,6 +11,7 @@ import os.path as osp
 
 import harmony  # noqa: F401  registries (first: it quiets import-time warnings)
 import torch
+from mmengine.config import DictAction
 from mmengine.runner import set_random_seed
 from mmengine.runner.checkpoint import weights_to_cpu
 
@@ -23,12 +24,14 @@ def parse_args():
     parser.add_argument('config', help='pre-training config')
     parser.add_argument('out', help='output checkpoint (.pth)')
     parser.add_argument('--seed', type=int, default=0, help='seed of the random initialisation')
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction, metavar='KEY=VALUE',
+                        help='override config settings, as tools/train.py does')
     return parser.parse_args()
 
 
 def main():
     args = parse_args()
-    cfg = load_config(args.config)
+    cfg = load_config(args.config, args.cfg_options)
     set_random_seed(args.seed)
     model = MODELS.build(cfg.model)
     model.init_weights()

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Pre-train one demo config and evaluate it on every demo task (the body of tools/demo.sh and tools/study.sh):
-#   bash tools/pipeline.sh PRETRAIN_CONFIG WORK_DIR [--random-init]
+#   [SEED=N] bash tools/pipeline.sh PRETRAIN_CONFIG WORK_DIR [--random-init]
+# SEED (default 0) seeds the pre-training (or the random initialisation) and every downstream training;
+# DOWNSTREAM (default "cls upernet mask_rcnn"; empty: none) chooses the step-4 trainings.
 # 1 pre-training (tools/train.py; zero-shot on the demo shapes after each epoch); with --random-init no training:
 #   the config's model as initialised (tools/init_checkpoint.py), the baseline every column is compared with
 # 2 with CLIP towers: zero-shot shapes and colours, image-text retrieval (EMA teacher; the student's without one)
@@ -14,6 +16,9 @@ PYTHON=${PYTHON:-.venv/bin/python}
 PRETRAIN=$1
 WORK=$2
 RANDOM_INIT=${3:-}
+SEED=${SEED:-0}
+SEEDED=randomness.seed=$SEED
+read -r -a DOWNSTREAM <<< "${DOWNSTREAM-cls upernet mask_rcnn}"
 [[ -z $RANDOM_INIT || $RANDOM_INIT == --random-init ]] || { echo "unknown option '$RANDOM_INIT'" >&2; exit 2; }
 COLOURS=configs/demo/zeroshot-colours_harmony-vit-demo_demo.py
 RETRIEVAL=configs/demo/retrieval_harmony-vit-demo_demo.py
@@ -21,6 +26,11 @@ PROBE=configs/demo/probe_vit-demo_demo-cls-64x64.py
 CLS=configs/demo/vit-demo_finetune_demo-cls-64x64.py
 UPERNET=configs/demo/upernet_harmony-vit-demo_demo-ade-64x64.py
 MASK_RCNN=configs/demo/mask-rcnn_harmony-vit-demo-fpn_demo-coco.py
+declare -A TASK_CONFIGS=([cls]=$CLS [upernet]=$UPERNET [mask_rcnn]=$MASK_RCNN)
+for name in "${DOWNSTREAM[@]}"; do
+    [[ -n ${TASK_CONFIGS[$name]:-} ]] || { echo "unknown downstream task '$name'; choose from: ${!TASK_CONFIGS[*]}" >&2
+                                           exit 2; }
+done
 START=$SECONDS
 
 step() { echo "== [$(date +%H:%M:%S), $((SECONDS - START)) s] $PRETRAIN: $* =="; }
@@ -44,10 +54,10 @@ if [[ -n $RANDOM_INIT ]]; then
     step "random initialisation (no pre-training)"
     mkdir -p "$WORK/pretrain"
     CKPT=$WORK/pretrain/random_init.pth
-    "$PYTHON" tools/init_checkpoint.py "$PRETRAIN" "$CKPT"
+    "$PYTHON" tools/init_checkpoint.py "$PRETRAIN" "$CKPT" --seed "$SEED"
 else
     step "pre-training"
-    "$PYTHON" tools/train.py "$PRETRAIN" --work-dir "$WORK/pretrain"
+    "$PYTHON" tools/train.py "$PRETRAIN" --work-dir "$WORK/pretrain" --cfg-options "$SEEDED"
     CKPT=$(cat "$WORK/pretrain/last_checkpoint")
 fi
 
@@ -64,19 +74,22 @@ step "export ($SOURCE backbone), kNN and linear probe"
 BACKBONE=$WORK/backbone.safetensors
 INIT=model.backbone.init_cfg.checkpoint=$BACKBONE
 "$PYTHON" tools/export_backbone.py "$CKPT" "$BACKBONE" --source "$SOURCE"
-# timm and open_clip exports, loaded back strictly by tools/export_backbone.py --check (its line only)
-"$PYTHON" tools/export_backbone.py "$CKPT" "$WORK/backbone_timm.safetensors" --source "$SOURCE" --format timm \
-    --check | grep '^timm export: '
-if [[ $HAS_CLIP == True ]]; then
+# timm and open_clip exports of a pre-trained run, loaded back strictly by tools/export_backbone.py --check (its
+# line only)
+if [[ -z $RANDOM_INIT ]]; then
+    "$PYTHON" tools/export_backbone.py "$CKPT" "$WORK/backbone_timm.safetensors" --source "$SOURCE" --format timm \
+        --check | grep '^timm export: '
+fi
+if [[ -z $RANDOM_INIT && $HAS_CLIP == True ]]; then
     "$PYTHON" tools/export_backbone.py "$CKPT" "$WORK/open_clip" --source "$CLIP_SOURCE" --format open_clip --check \
         | grep '^open_clip export: '
 fi
 "$PYTHON" tools/probe.py "$PROBE" "$BACKBONE" --work-dir "$WORK/probe" | tee "$WORK/probe.test.log"
 
-for task in cls:$CLS upernet:$UPERNET mask_rcnn:$MASK_RCNN; do
-    name=${task%%:*} config=${task#*:}
+for name in "${DOWNSTREAM[@]}"; do
+    config=${TASK_CONFIGS[$name]}
     step "$name on the exported backbone"
-    "$PYTHON" tools/train.py "$config" --work-dir "$WORK/$name" --cfg-options "$INIT"
+    "$PYTHON" tools/train.py "$config" --work-dir "$WORK/$name" --cfg-options "$INIT" "$SEEDED"
     "$PYTHON" tools/test.py "$config" "$(cat "$WORK/$name/last_checkpoint")" --work-dir "$WORK/$name/test" \
         --cfg-options "$INIT" | tee "$WORK/$name.test.log"
 done

@@ -1,4 +1,4 @@
-# kNN and linear probe of the demo ViT on the demo classification set (10 shapes, 400 train / 200 val images), with
+# kNN and linear probe of the demo ViT on the demo classification set (6 shapes, 360 train / 300 val images), with
 # the zero-shot demo set's loading and 64-px preprocessing for both splits:
 #   python tools/probe.py configs/demo/probe_vit-demo_demo-cls-64x64.py work_dirs/demo/backbone.safetensors
 _base_ = ['../_base_/probe.py', '../_base_/datasets/demo_cls_zeroshot.py']

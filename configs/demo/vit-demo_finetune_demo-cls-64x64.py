@@ -1,6 +1,6 @@
 # Demo twin of benchmarks/mmpretrain/vits16_finetune_in1k.py: the demo HarmonyViT (128-d, 6 blocks, patch 8) on the
-# demo classification set (10 shapes) at 64 px, 10 epochs, without mixup/cutmix (400 images); ~1 min on 2 CPU
-# cores (from scratch, a ViT stays near chance on 400 images: pre-trained weights are what make it work).
+# demo classification set (6 shapes) at 64 px, 10 epochs, without mixup/cutmix (360 images); ~1 min on 2 CPU
+# cores (from scratch, a ViT stays near chance on 360 images: pre-trained weights are what make it work).
 # Fine-tune with --cfg-options model.backbone.init_cfg.checkpoint=PATH, or train from scratch with
 # model.backbone.init_cfg=None (what `make demo` does until the Harmony pre-training provides the backbone).
 _base_ = '../benchmarks/mmpretrain/vits16_finetune_in1k.py'

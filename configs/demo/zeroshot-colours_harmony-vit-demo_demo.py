@@ -1,4 +1,4 @@
-# Zero-shot classification of colours (data/demo/colours: 10 colours x 20 images of one shape each) with the towers
+# Zero-shot classification of colours (data/demo/colours: 6 colours x 50 images of one shape each) with the towers
 # of a demo pre-training checkpoint (EMA teacher; the student's without soft CLIP targets); colour_accuracy/top1, top5:
 #   python tools/test.py configs/demo/zeroshot-colours_harmony-vit-demo_demo.py work_dirs/demo/pretrain/epoch_2.pth
 # Colour is the concept of the demo captions that a few minutes of CLIP learn; shapes need far more steps.

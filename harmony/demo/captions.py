@@ -32,7 +32,7 @@ def _article(word):
 
 
 def describe_object(obj, rng, with_size=None):
-    """'a small red circle', 'an orange star', 'a large blue hexagon'…"""
+    """'a small red circle', 'a white star', 'a large blue heart'…"""
     with_size = rng.random() < 0.4 if with_size is None else with_size
     words = ([obj.size] if with_size else []) + [obj.colour, obj.shape]
     phrase = ' '.join(words)

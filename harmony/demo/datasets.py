@@ -8,7 +8,7 @@ from .generate import SEG_CLASSES
 from .world import SHAPES
 
 SEG_PALETTE = [[120, 120, 120], [230, 25, 75], [60, 180, 75], [255, 225, 25], [0, 130, 200], [245, 130, 48],
-               [145, 30, 180], [70, 240, 240], [240, 50, 230], [210, 245, 60], [250, 190, 212]]
+               [145, 30, 180]]  # one per class of SEG_CLASSES
 
 
 @DATASETS.register_module()

@@ -34,8 +34,9 @@ SIZES = {
                  samples_per_shard=16),
     'small': dict(pretrain=600, cls_per_class=(10, 5), seg=(60, 20), coco=(60, 20), retrieval=50,
                   colour_per_class=5, samples_per_shard=200),
-    # validation sets of 300 images (50 per class): an accuracy near chance (1/6) has a sampling std of 2.2 points
-    'default': dict(pretrain=4000, cls_per_class=(60, 50), seg=(400, 100), coco=(400, 100), retrieval=200,
+    # shape validation set of 600 images (100 per shape): an accuracy near chance (1/6) has a sampling std of 1.5
+    # points; colours 300 (2.2 points)
+    'default': dict(pretrain=4000, cls_per_class=(100, 100), seg=(400, 100), coco=(400, 100), retrieval=200,
                     colour_per_class=50, samples_per_shard=1000),
 }
 SPLIT_IDS = {'pretrain': 0, 'cls_train': 1, 'cls_val': 2, 'seg_train': 3, 'seg_val': 4, 'coco_train': 5,

@@ -83,9 +83,9 @@ def shape_polygon(shape, centre, radius, angle=0.0):
 
 
 def _background(rng, size, kind):
-    """A textured RGB background in muted colours, so that shapes stand out but are not trivial to segment."""
+    """A low-contrast textured RGB background in muted colours: shapes stand out, textures are still there."""
     base = rng.integers(70, 190, size=3)
-    other = np.clip(base + rng.integers(-60, 61, size=3), 0, 255)
+    other = np.clip(base + rng.integers(-25, 26, size=3), 0, 255)
     yy, xx = np.mgrid[0:size, 0:size]
     if kind == 'plain':
         weight = np.zeros((size, size))

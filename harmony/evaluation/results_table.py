@@ -1,4 +1,8 @@
-"""Gather the metrics of pre-training and downstream runs from their work dirs into one Markdown table."""
+"""Gather the metrics of pre-training and downstream runs from their work dirs into one Markdown table.
+
+A run is a work dir; a run repeated with several seeds is a work dir of `seed<N>/` work dirs, shown as the mean
+± half the range over its seeds (with two seeds: the two values are mean − x and mean + x).
+"""
 import json
 import re
 from pathlib import Path
@@ -20,6 +24,7 @@ COLUMNS = {
     'COCO mask AP': ('coco/segm_mAP', 100, None),
 }
 TIMESTAMP = re.compile(r'^\d{8}_\d{6}$')
+SEED_DIR = re.compile(r'^seed\d+$')
 
 
 def _model_type(run_dir):
@@ -50,11 +55,45 @@ def collect(work_dir):
     return row
 
 
-def markdown_table(rows):
-    """rows: {run name: {column: value}} -> Markdown with the columns that any run reports, in COLUMNS order."""
+def seed_dirs(work_dir):
+    """The `seed<N>/` work dirs of a run repeated over seeds (sorted; empty for a single run)."""
+    return sorted((p for p in Path(work_dir).iterdir() if p.is_dir() and SEED_DIR.match(p.name)),
+                  key=lambda p: int(p.name[4:]))
+
+
+def collect_run(work_dir):
+    """{column: [value per seed]} of one run: one value each for a single run, one per `seed<N>/` otherwise. A
+    column that some seeds lack is left out (a mean over fewer seeds would compare unequal things)."""
+    rows = [collect(seed) for seed in seed_dirs(work_dir)] or [collect(work_dir)]
+    return {column: [row[column] for row in rows] for column in COLUMNS if all(column in row for row in rows)}
+
+
+def _mean(values):
+    return sum(values) / len(values)
+
+
+def _cell(values):
+    if len(values) == 1:
+        return f'{values[0]:.1f}'
+    return f'{_mean(values):.1f} ± {(max(values) - min(values)) / 2:.1f}'
+
+
+def markdown_table(rows, baseline=None):
+    """rows: {run name: {column: [values]}} (`collect_run`; a bare value counts as one) -> Markdown with the
+    columns that any run reports, in COLUMNS order. With `baseline` (a run name in rows), each other run that
+    reports every metric the baseline reports gets a row `Δ <run>` of its means minus the baseline's (a run of
+    other tasks, such as a segmentation-only model, is not compared)."""
+    rows = {name: {c: v if isinstance(v, list) else [v] for c, v in row.items()} for name, row in rows.items()}
+    if baseline is not None and baseline not in rows:
+        raise KeyError(f'baseline {baseline!r} is not one of the runs {list(rows)}')
     columns = [c for c in COLUMNS if any(c in row for row in rows.values())]
     lines = ['| run | ' + ' | '.join(columns) + ' |', '|---|' + '---|' * len(columns)]
     for name, row in rows.items():
-        cells = [f'{row[c]:.1f}' if c in row else '–' for c in columns]
-        lines.append(f'| {name} | ' + ' | '.join(cells) + ' |')
+        lines.append(f'| {name} | ' + ' | '.join(_cell(row[c]) if c in row else '–' for c in columns) + ' |')
+    for name, row in rows.items():
+        if baseline is None or name == baseline or not set(rows[baseline]) <= set(row):
+            continue
+        base = rows[baseline]
+        cells = [f'{_mean(row[c]) - _mean(base[c]):+.1f}' if c in base else '–' for c in columns]
+        lines.append(f'| Δ {name} | ' + ' | '.join(cells) + ' |')
     return '\n'.join(lines)

@@ -28,7 +28,7 @@ def test_generation_is_deterministic(tmp_path, demo_data):
 
 
 def test_world_is_rich_enough():
-    assert len(SHAPES) >= 8 and len(COLOURS) >= 8
+    assert len(SHAPES) >= 6 and len(COLOURS) >= 6
 
 
 def test_img2dataset_files_pair_by_key(demo_data):

@@ -1,5 +1,5 @@
-# The demo classification set's validation images (10 shapes) for zero-shot evaluation at 64 px, with prompts in
-# the phrasing of the demo captions; top-1/top-5 from mmpretrain's Accuracy.
+# The demo classification set's validation images (6 shapes, 50 each) for zero-shot evaluation at 64 px, with
+# prompts in the phrasing of the demo captions; top-1/top-5 from mmpretrain's Accuracy.
 demo_cls_root = 'data/demo/classification'
 eval_pipeline = [
     dict(type='LoadImageFromFile'),
