@@ -116,8 +116,8 @@ def full_demo_data(tmp_path_factory):
 
 def test_clip_trained_for_two_minutes_is_far_above_chance(full_demo_data, tmp_path):
     """CLIP (the demo ablation: demo towers, data pipeline and schedule) trained for 2 epochs of the demo pairs
-    (250 steps, ~2 min on 2 cores) names the colour of the demo objects zero-shot, >= 10 standard deviations of a
-    random guesser above chance (~57 % top-1 of 10 colours; shapes take far longer, see docs/en/study.md)."""
+    (500 steps, ~2 min on 2 cores) names the colour of the demo objects zero-shot, >= 10 standard deviations of a
+    random guesser above chance (6 colours; shapes take far longer, see docs/en/pretraining.md)."""
     pairs, colours = full_demo_data / 'pretrain' / 'files', full_demo_data / 'colours'
     data = [f'train_dataloader.dataset.data_root={pairs}', f'val_dataloader.dataset.data_root={colours}',
             f'val_dataloader.dataset.classes={colours / "classnames.txt"}', 'train_cfg.val_interval=100']
