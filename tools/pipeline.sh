@@ -4,7 +4,7 @@
 # SEED (default 0) seeds the pre-training (or the random initialisation) and every downstream training;
 # DOWNSTREAM (default "cls upernet mask_rcnn"; empty: none) chooses the step-4 trainings.
 # 1 pre-training (tools/train.py; zero-shot on the demo shapes after each epoch); with --random-init no training:
-#   the config's model as initialised (tools/init_checkpoint.py), the baseline every column is compared with
+#   the config's model as initialised (tools/init_checkpoint.py), the baseline of steps 3 and 4
 # 2 with CLIP towers: zero-shot shapes and colours, image-text retrieval (EMA teacher; the student's without one)
 # 3 export of the backbone (EMA teacher; the student's when the objectives build no teacher), kNN + linear probe;
 #   the same towers exported for timm (and, with CLIP towers, open_clip), each loaded back strictly: one line each
@@ -61,7 +61,7 @@ else
     CKPT=$(cat "$WORK/pretrain/last_checkpoint")
 fi
 
-if [[ $HAS_CLIP == True ]]; then
+if [[ -z $RANDOM_INIT && $HAS_CLIP == True ]]; then  # a random-init model is at chance: nothing to measure
     step "zero-shot (shapes, colours) and retrieval"
     "$PYTHON" tools/test.py "$PRETRAIN" "$CKPT" --work-dir "$WORK/zeroshot" | tee "$WORK/zeroshot.test.log"
     "$PYTHON" tools/test.py "$COLOURS" "$CKPT" --work-dir "$WORK/zeroshot_colours" --cfg-options "${MODEL[@]}" \
