@@ -17,6 +17,7 @@ many others were asked for.
 import io
 import json
 import os
+import shutil
 import tarfile
 from pathlib import Path
 
@@ -42,6 +43,7 @@ SIZES = {
 SPLIT_IDS = {'pretrain': 0, 'cls_train': 1, 'cls_val': 2, 'seg_train': 3, 'seg_val': 4, 'coco_train': 5,
              'coco_val': 6, 'retrieval': 7, 'colour_val': 8}
 CAPTIONS_PER_IMAGE = 3
+SPLIT_DIRS = ('pretrain', 'classification', 'ade', 'coco', 'retrieval', 'colours')  # what a generation writes
 SEG_CLASSES = ('background', ) + SHAPES
 CLASS_NAMES = tuple(sorted(SHAPES))  # classification classes, in folder (label) order
 COLOUR_NAMES = tuple(sorted(COLOURS))
@@ -240,6 +242,8 @@ def generate_demo_data(out_dir, seed=0, size='default', image_size=96, noise_rat
         raise ValueError(f'image_size must be at least 32 pixels, got {image_size}')
     out = Path(out_dir)
     (out / 'manifest.json').unlink(missing_ok=True)
+    for split in SPLIT_DIRS:  # a previous generation's files (another world, other sizes) must not linger
+        shutil.rmtree(out / split, ignore_errors=True)
     plan = SIZES[size]
     manifest = requested_manifest(seed, size, image_size, noise_rate)
     manifest['pretrain'] = write_pretrain(out, seed, plan['pretrain'], image_size, plan['samples_per_shard'],

@@ -27,6 +27,15 @@ def test_generation_is_deterministic(tmp_path, demo_data):
     assert not is_complete(tmp_path, seed=1, size='tiny', image_size=64)
 
 
+def test_regeneration_leaves_no_files_of_a_previous_world(tmp_path):
+    stale = tmp_path / 'classification' / 'train' / 'hexagon' / 'hexagon_00000.jpg'
+    stale.parent.mkdir(parents=True)
+    stale.write_bytes(b'a class of an older demo world')
+    generate_demo_data(tmp_path, seed=0, size='tiny', image_size=64)
+    assert not stale.parent.exists()
+    assert sorted(p.name for p in (tmp_path / 'classification' / 'train').iterdir()) == sorted(SHAPES)
+
+
 def test_world_is_rich_enough():
     assert len(SHAPES) >= 6 and len(COLOURS) >= 6
 
