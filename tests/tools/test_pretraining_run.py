@@ -236,30 +236,36 @@ def test_sharded_run_killed_mid_epoch_resumes_exactly(demo_data, tmp_path):
 
 def _amp_options(demo_data, wrapper, dtype, init_scale=1024.0):
     """Mixed precision through `wrapper` with a dynamic loss scaler that moves within the run: `init_scale`,
-    doubled every 2 good steps (4x in iter_4.pth). In fp16 from 1024, on one process and on two, step 5 overflows at
-    4096 (its update is skipped, the scale halves) and step 6 is good at 2048 (measured on the tiny model; steps 1-4
-    stay finite; from 2048 steps 4 (one process) or 1 and 6 (two) overflow instead)."""
+    doubled every 2 good steps, halved (and the step skipped) on an overflow."""
     return [*_options(demo_data, 1), f'optim_wrapper.type={wrapper}', f'optim_wrapper.dtype={dtype}',
             f'optim_wrapper.loss_scale.init_scale={init_scale}', 'optim_wrapper.loss_scale.growth_interval=2',
             'custom_imports.imports=[harmony,tests.tools.kill_switch,tests.tools.cpu_amp]']
+
+
+# (init scale, scale in iter_4.pth, scale in iter_6.pth) of the tiny run, measured: in fp16 from 4096, steps 1 and 4
+# overflow (1 at 4096 -> 2048, 2-3 good -> 4096, 4 at 4096 -> 2048 with the growth tracker at 0), steps 5-6 are good
+# at 2048 -> 4096; a scaler restarted at 4096 would run step 5 at 4096. bf16 never overflows: 1024 doubles thrice.
+SCALES = {'float16': (4096.0, 2048.0, 4096.0), 'bfloat16': (1024.0, 4096.0, 8192.0)}
 
 
 @pytest.mark.parametrize('dtype', ['float16', 'bfloat16'])
 def test_mixed_precision_run_killed_mid_epoch_resumes_with_its_loss_scaler(demo_data, tmp_path, dtype):
     """mmengine's AmpOptimWrapper with CPU autocast and a CPU GradScaler (`tests/tools/cpu_amp.py`; the CUDA
     twin is below), SIGKILL when step 5 starts, --resume: the scaler's scale and growth tracker come back with
-    iter_4.pth, so the resumed run is bit-exact the uninterrupted one, including fp16's overflow at step 5 (a
-    scaler restarted at 1024 would not overflow there)."""
-    resumed, reference, final, expected = _killed_and_resumed(
-        tmp_path, ('tools/train.py', CONFIG), _amp_options(demo_data, 'CPUAmpOptimWrapper', dtype), ({}, {}, {}))
+    iter_4.pth, so the resumed run is bit-exact the uninterrupted one (SCALES: fp16's overflow at step 4 leaves a
+    scale in iter_4.pth that differs from the initial one)."""
+    init_scale, saved_scale, final_scale = SCALES[dtype]
+    options = _amp_options(demo_data, 'CPUAmpOptimWrapper', dtype, init_scale)
+    resumed, reference, final, expected = _killed_and_resumed(tmp_path, ('tools/train.py', CONFIG), options,
+                                                              ({}, {}, {}))
     assert sorted(resumed) == [5, 6]
     _assert_same_values(resumed, reference)
     if dtype == 'float16':
-        assert [math.isfinite(reference[it]['grad_norm']) for it in (4, 5, 6)] == [True, False, True]
+        assert [math.isfinite(reference[it]['grad_norm']) for it in (4, 5, 6)] == [False, True, True]
     saved = torch.load(tmp_path / 'cut' / 'iter_4.pth', map_location='cpu', weights_only=False)
-    assert saved['optimizer']['loss_scaler']['scale'] == 4096.0
+    assert saved['optimizer']['loss_scaler']['scale'] == saved_scale
     assert final['optimizer']['loss_scaler'] == expected['optimizer']['loss_scaler']
-    assert final['optimizer']['loss_scaler']['scale'] == (2048.0 if dtype == 'float16' else 8192.0)
+    assert final['optimizer']['loss_scaler']['scale'] == final_scale
     for name, tensor in expected['state_dict'].items():
         assert torch.equal(final['state_dict'][name], tensor), name
 
@@ -267,15 +273,16 @@ def test_mixed_precision_run_killed_mid_epoch_resumes_with_its_loss_scaler(demo_
 def test_sharded_fp16_run_killed_mid_epoch_resumes_with_its_loss_scaler(demo_data, tmp_path):
     """The same under FSDP on 2 CPU processes (torch's ShardedGradScaler, which mmengine gives AmpOptimWrapper
     under FSDPStrategy: `use_fsdp`; foreach AdamW, see HarmonyFSDPStrategy): the scaler's state is in the full
-    checkpoint and comes back on every rank. From 1024 (4096 in iter_4.pth), step 5 overflows at 4096 and step 6
-    is good at 2048; a scaler restarted at 1024 would not overflow at step 5."""
-    options = [*_amp_options(demo_data, 'CPUAmpOptimWrapper', 'float16'),
+    checkpoint and comes back on every rank. From 4096 (measured on the tiny model): steps 1 and 2 overflow
+    (-> 1024 in iter_2.pth), 3 and 4 are good (-> 2048 in iter_4.pth), 5 and 6 good (-> 4096); a scaler restarted
+    at 4096 would run the resumed steps at another scale and end elsewhere."""
+    options = [*_amp_options(demo_data, 'CPUAmpOptimWrapper', 'float16', init_scale=4096.0),
                'optim_wrapper.use_fsdp=True', 'optim_wrapper.optimizer.fused=False', 'train_dataloader.batch_size=4']
     resumed, reference, final, expected = _killed_and_resumed(tmp_path, SHARDED, options, SHARDED_PORTS)
     _assert_resumed_sharded(resumed, reference, final, expected)
-    assert [math.isfinite(reference[it]['grad_norm']) for it in (5, 6)] == [False, True]  # the resumed overflow
+    assert [math.isfinite(reference[it]['grad_norm']) for it in (1, 2, 3, 4, 5, 6)] == [False] * 2 + [True] * 4
     assert final['optimizer']['loss_scaler'] == expected['optimizer']['loss_scaler']
-    assert final['optimizer']['loss_scaler']['scale'] == 2048.0
+    assert final['optimizer']['loss_scaler']['scale'] == 4096.0
 
 
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="mmengine's AmpOptimWrapper needs CUDA")
