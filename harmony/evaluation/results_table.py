@@ -79,11 +79,10 @@ def _cell(values):
 
 
 def markdown_table(rows, baseline=None):
-    """rows: {run name: {column: [values]}} (`collect_run`; a bare value counts as one) -> Markdown with the
+    """rows: {run name: {column: [values]}} (`collect_run`) -> Markdown with the
     columns that any run reports, in COLUMNS order. With `baseline` (a run name in rows), each other run that
     reports every metric the baseline reports gets a row `Δ <run>` of its means minus the baseline's (a run of
     other tasks, such as a segmentation-only model, is not compared)."""
-    rows = {name: {c: v if isinstance(v, list) else [v] for c, v in row.items()} for name, row in rows.items()}
     if baseline is not None and baseline not in rows:
         raise KeyError(f'baseline {baseline!r} is not one of the runs {list(rows)}')
     columns = [c for c in COLUMNS if any(c in row for row in rows.values())]
