@@ -11,7 +11,8 @@ from typing import Optional
 import torch
 from torch import Tensor
 
-VIEW_FIELDS = ('global_crops', 'local_crops', 'ibot_masks', 'mae_shuffle', 'mae_restore')
+VIEW_FIELDS = ('global_crops', 'local_crops', 'global_photometric', 'local_photometric', 'ibot_masks', 'mae_shuffle',
+               'mae_restore')
 CAPTION_FIELDS = ('text', 'masked_text', 'mlm_mask')
 
 
@@ -21,6 +22,8 @@ class PretrainingFields:
 
     global_crops: Tensor
     local_crops: Optional[Tensor] = None
+    global_photometric: Optional[Tensor] = None
+    local_photometric: Optional[Tensor] = None
     ibot_masks: Optional[Tensor] = None
     mae_shuffle: Optional[Tensor] = None
     mae_restore: Optional[Tensor] = None
@@ -33,7 +36,9 @@ class PretrainingFields:
 class PretrainingSample(PretrainingFields):
     """One image-text pair, augmented (`PackPretrainingInputs`).
 
-    global_crops: [G, 3, H, W] uint8; local_crops: [L, 3, h, w] uint8; ibot_masks: [G, N] bool (N patches of a
+    global_crops: [G, 3, H, W] uint8; local_crops: [L, 3, h, w] uint8; global_photometric, local_photometric:
+    [G, P], [L, P] float, each view's colour/blur/solarisation parameters when the device applies them
+    (`harmony.datasets.photometric`); ibot_masks: [G, N] bool (N patches of a
     global crop); mae_shuffle, mae_restore: [G, N] long (a random patch order and its inverse); text,
     masked_text: [T] long token ids (0 pads); mlm_mask: [T] bool (the masked tokens).
     """
@@ -42,9 +47,11 @@ class PretrainingSample(PretrainingFields):
 @dataclass(kw_only=True)
 class PretrainingBatch(PretrainingFields):
     """B samples, views view-major (module docstring). The crops are uint8 as collated and normalised floats
-    after `PretrainingDataPreprocessor`; captions may be trimmed to the batch's longest.
+    after `PretrainingDataPreprocessor` (which applies and drops the photometric parameters); captions may be
+    trimmed to the batch's longest.
 
-    global_crops: [G*B, 3, H, W]; local_crops: [L*B, 3, h, w]; ibot_masks, mae_shuffle, mae_restore: [G*B, N];
+    global_crops: [G*B, 3, H, W]; local_crops: [L*B, 3, h, w]; global_photometric, local_photometric: [G*B, P],
+    [L*B, P]; ibot_masks, mae_shuffle, mae_restore: [G*B, N];
     text, masked_text, mlm_mask: [B, T]; num_global: G.
     """
 

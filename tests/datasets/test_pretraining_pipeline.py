@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 import torch
 
+from harmony.datasets.photometric import PARAMS, apply_photometric
 from harmony.datasets.transforms import MultiCrop, PatchShuffle, TokenizeCaption, blockwise_mask
 from harmony.utils.tokenizer import CaptionTokenizer
 
@@ -32,23 +33,53 @@ def test_patch_shuffle_restore_is_the_inverse():
 
 @pytest.mark.parametrize('size', [224, 64])
 def test_blur_is_dinos_relative_to_the_crop_size(size):
-    sigmas = [t.transforms[0].sigma for view in MultiCrop(global_size=size).global_views for t in view.transforms
+    expected = pytest.approx([0.1 * size / 224, 2.0 * size / 224])
+    worker = MultiCrop(global_size=size, photometric='worker')
+    sigmas = [t.transforms[0].sigma for view in worker.views[:2] for t in view.transforms
               if hasattr(t, 'transforms') and hasattr(t.transforms[0], 'sigma')]
-    assert len(sigmas) == 2
-    assert sigmas and all(s == pytest.approx([0.1 * size / 224, 2.0 * size / 224]) for s in sigmas)
+    assert len(sigmas) == 2 and all(sigma == expected for sigma in sigmas)
+    device = MultiCrop(global_size=size, photometric='device')
+    assert all(settings['blur_sigma'] == expected for settings in device.photometric_settings)
 
 
+def first_global_crops(transform, image, count=30):
+    """[count, 3, S, S] float first global crops of `image`, photometric augmentation applied wherever it runs."""
+    crops, params = [], []
+    for _ in range(count):
+        out = transform(dict(img=image))
+        crops.append(out['global_crops'][0])
+        params.append(out['global_photometric'][0] if 'global_photometric' in out else None)
+    images = torch.stack(crops).float()
+    if params[0] is not None:
+        images = apply_photometric(images / 255, torch.stack(params)) * 255
+    return images
+
+
+@pytest.mark.parametrize('photometric', ['device', 'worker'])
 @pytest.mark.parametrize('colour_jitter,grayscale,keeps_hue', [((0.4, 0.4, 0.2, 0.1), 0.2, False),
                                                                ((0.4, 0.4, 0.2, 0.0), 0.0, True)])
-def test_colour_augmentation_switches(colour_jitter, grayscale, keeps_hue):
+def test_colour_augmentation_switches(colour_jitter, grayscale, keeps_hue, photometric):
     """DINO's colour jitter and grey crops change a red image's hue in some first global crops (CLIP's input);
-    the demo's setting never does (the second global crop is still solarised with p 0.2, as in DINO)."""
+    without hue jitter and grey crops it never does (the second global crop is still solarised with p 0.2, as in
+    DINO), wherever the photometric augmentation runs."""
     from PIL import Image
     torch.manual_seed(0)
     red = Image.new('RGB', (64, 64), (214, 40, 40))
     transform = MultiCrop(global_size=32, local_size=16, num_local=2, colour_jitter=colour_jitter,
-                          grayscale_probability=grayscale)
-    crops = torch.stack([transform(dict(img=red))['global_crops'][0] for _ in range(30)]).float()  # [30, 3, 32, 32]
-    pixels = crops.mean(dim=(2, 3))  # [30, 3] (a uniform image: flat crops)
+                          grayscale_probability=grayscale, photometric=photometric)
+    pixels = first_global_crops(transform, red).mean(dim=(2, 3))  # [30, 3] (a uniform image: flat crops)
     red_dominant = (pixels[:, 0] > pixels[:, 1] + 20) & (pixels[:, 0] > pixels[:, 2] + 20)
     assert bool(red_dominant.all()) == keeps_hue
+
+
+def test_device_photometric_leaves_uint8_crops_and_one_parameter_row_per_view():
+    from PIL import Image
+    out = MultiCrop(global_size=32, local_size=16, num_local=3)(dict(img=Image.new('RGB', (48, 40), (10, 20, 30))))
+    assert out['global_crops'].dtype == torch.uint8 and out['local_crops'].shape == (3, 3, 16, 16)
+    assert out['global_photometric'].shape == (2, len(PARAMS)) and out['local_photometric'].shape == (3, len(PARAMS))
+    assert (out['global_crops'] == torch.tensor([10, 20, 30], dtype=torch.uint8).view(3, 1, 1)).all()
+
+
+def test_unknown_photometric_place_is_refused():
+    with pytest.raises(ValueError, match="choose one of \\('device', 'worker'\\)"):
+        MultiCrop(photometric='gpu')

@@ -33,8 +33,18 @@ def test_check_dataset_reads_the_cc3m_shards_config(demo_data, tmp_path):
     assert f'"good": {len(pairs)}' in result.stdout
 
 
-def test_benchmark_data_prints_samples_per_second(demo_data):
-    result = run_tool('tools/analysis/benchmark_data.py', CONFIG, '--workers', '0', '--batches', '2', '--cfg-options',
-                      f'train_dataloader.dataset.data_root={demo_data / "pretrain" / "files"}',
-                      'train_dataloader.batch_size=4')
-    assert '| MultiCrop |' in result.stdout and 'samples/s' in result.stdout
+def test_benchmark_data_compares_both_photometric_places_on_written_jpeg_shards(tmp_path):
+    shards = tmp_path / 'shards'
+    args = [CONFIG, '--shards', shards, '--write-shards', '12', '--samples', '4', '--workers', '0', '--batches', '1',
+            '--cfg-options', 'train_dataloader.batch_size=4']
+    result = run_tool('tools/analysis/benchmark_data.py', *args)
+    assert 'wrote 12 pairs' in result.stdout and (shards / '00000.tar').is_file()
+    assert '| MultiCrop |' in result.stdout and '| **one worker** |' in result.stdout
+    assert 'ms per sample on cpu' in result.stdout and 'Workers per GPU at 1860 samples/s' in result.stdout
+    again = run_tool('tools/analysis/benchmark_data.py', *args)
+    assert 'already holds shards' in again.stdout
+
+
+def test_benchmark_data_needs_a_shard_folder_to_write_into():
+    result = run_tool('tools/analysis/benchmark_data.py', CONFIG, '--write-shards', '4', check=False)
+    assert result.returncode == 2 and '--write-shards and --source need --shards DIR' in result.stdout

@@ -1,31 +1,51 @@
 """Data-loading throughput of a pre-training config: can the workers keep up with the GPUs?
 
-    python tools/analysis/benchmark_data.py CONFIG [--workers N] [--batches N] [--cfg-options k=v ...]
+    python tools/analysis/benchmark_data.py CONFIG [--shards DIR [--write-shards N [--source FOLDER]]]
+                                                   [--workers N] [--batches N] [--target SAMPLES_PER_S]
 
-1. Per transform, in this process: mean milliseconds per sample of decoding and of each pipeline step
-   (multi-crop, masks, tokenisation, packing) over 32 samples, and the samples/s one worker process reaches.
-2. The configured DataLoader with N workers (default: the config's): samples/s over --batches batches after one
-   warm-up batch. Compare with the training step's samples/s (tools/analysis/benchmark.py) per GPU.
+1. Per step, in this process, for both places of the photometric augmentation (`MultiCrop(photometric=...)`:
+   'worker', every op crop by crop in the data worker; 'device', the worker crops and the data preprocessor
+   augments the batch): mean ms per sample of reading + decoding and of each pipeline transform over --samples
+   samples, and the samples/s one worker reaches.
+2. The device part of the 'device' path (`apply_photometric` on a batch of the pipeline's crops): ms per sample on
+   this machine's CPU and, when present, on CUDA; the host->device bytes of one packed sample.
+3. Workers per GPU needed at --target samples/s per GPU (default 1,860: ViT-S/16 at 40 % bf16 MFU on an H100,
+   docs/en/performance.md), for both paths.
+4. The configured DataLoader with N workers (default: the config's): samples/s over --batches batches.
+
+--shards DIR reads WebDataset shards (`DIR/*.tar`) instead of the config's dataset, with the config's pipeline.
+With --write-shards N, N pairs are first written there as img2dataset writes CC3M (short side 256, JPEG quality
+95) when DIR holds no shards yet: the demo world drawn at 256 px, or the images of --source FOLDER (captions from
+`<stem>.txt` beside them).
 """
 import argparse
+import copy
+import tarfile
 import time
 from collections import Counter
 from itertools import islice
+from pathlib import Path
 
 import harmony  # noqa: F401  registries (first: it quiets import-time warnings)
+import torch
 from mmengine.config import DictAction
 from mmengine.registry import DefaultScope
 from mmengine.runner import Runner
 
 from harmony.datasets import BadSample
+from harmony.datasets.collate import collate_pretraining
+from harmony.datasets.image_text.jpeg_shards import demo_pairs, folder_pairs, write_jpeg_shards
+from harmony.datasets.photometric import apply_photometric
 from harmony.engine.runner_setup import load_config
 from harmony.registry import DATASETS
 
+PLACES = ('worker', 'device')
 
-def per_transform(dataset, samples=32):
-    """-> {step: ms per sample}: reading and decoding, then each pipeline transform, timed in this process."""
-    timings, done, decoded = Counter(), 0, dataset.decoded()
-    while done < samples:
+
+def per_transform(dataset, samples):
+    """-> ({step: ms per sample}, packed samples): reading and decoding, then each pipeline transform, timed here."""
+    timings, packed, decoded = Counter(), [], dataset.decoded()
+    while len(packed) < samples:
         begin = time.perf_counter()
         item = next(decoded, None)
         timings['read + decode'] += time.perf_counter() - begin
@@ -38,31 +58,120 @@ def per_transform(dataset, samples=32):
             begin = time.perf_counter()
             results = transform(results)
             timings[type(transform).__name__] += time.perf_counter() - begin
-        done += 1
-    return {name: 1000 * seconds / max(done, 1) for name, seconds in timings.items()}
+        packed.append(results)
+    return {name: 1000 * seconds / max(len(packed), 1) for name, seconds in timings.items()}, packed
+
+
+def device_ms_per_sample(batch, device, repeats=3):
+    """Mean ms per sample of the photometric augmentation of `batch`'s crops on `device` (best of `repeats`)."""
+    views = [(batch.global_crops, batch.global_photometric), (batch.local_crops, batch.local_photometric)]
+    views = [(crops.to(device), params) for crops, params in views if crops is not None]
+    best = float('inf')
+    for _ in range(repeats + 1):  # the first run warms up (kernels, allocator)
+        if device.type == 'cuda':
+            torch.cuda.synchronize(device)
+        begin = time.perf_counter()
+        for crops, params in views:
+            apply_photometric(crops.float().div_(255), params)
+        if device.type == 'cuda':
+            torch.cuda.synchronize(device)
+        best = min(best, time.perf_counter() - begin)
+    return 1000 * best / batch.batch_size
+
+
+def sample_bytes(sample):
+    """Host->device bytes of one packed sample (what collation stacks and the preprocessor moves)."""
+    fields = vars(sample['inputs']).values()
+    return sum(value.numel() * value.element_size() for value in fields if isinstance(value, torch.Tensor))
+
+
+def with_photometric(dataset_cfg, place):
+    cfg = copy.deepcopy(dataset_cfg)
+    steps = [step for step in cfg.pipeline if str(step['type']).split('.')[-1] == 'MultiCrop']
+    if not steps:
+        raise ValueError('the config\'s training pipeline has no MultiCrop step: nothing to compare')
+    steps[0]['photometric'] = place
+    return cfg
+
+
+def shards_dataset(dataset_cfg, shard_dir):
+    shards = sorted(Path(shard_dir).glob('*.tar'))
+    if not shards:
+        raise FileNotFoundError(f'no *.tar shards in {shard_dir}: add --write-shards N to write them first')
+    count = 0
+    for shard in shards:
+        with tarfile.open(shard) as tar:
+            count += sum(name.endswith('.jpg') for name in tar.getnames())
+    return dict(type='ImageTextShards', data_root=str(shard_dir), shards=[shard.name for shard in shards],
+                num_samples=count, shuffle_buffer=1, pipeline=dataset_cfg.pipeline)
+
+
+def write_shards_once(shard_dir, count, source):
+    if any(Path(shard_dir).glob('*.tar')):
+        print(f'{shard_dir} already holds shards: measuring those (delete them to write new ones)')
+        return
+    pairs = folder_pairs(source) if source else demo_pairs(count, size=256)
+    begin = time.perf_counter()
+    written = write_jpeg_shards(pairs, shard_dir, count)
+    print(f'wrote {written} pairs to {shard_dir} (short side 256, JPEG quality 95) in '
+          f'{time.perf_counter() - begin:.0f} s')
+
+
+def markdown_table(header, rows):
+    lines = ['| ' + ' | '.join(header) + ' |', '|' + '---|' * len(header)]
+    return '\n'.join(lines + ['| ' + ' | '.join(row) + ' |' for row in rows])
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('config')
+    parser.add_argument('--shards', metavar='DIR', help='measure on the WebDataset shards in DIR')
+    parser.add_argument('--write-shards', type=int, metavar='N', help='write N pairs to --shards DIR first')
+    parser.add_argument('--source', metavar='FOLDER', help='images for --write-shards (default: the demo world)')
+    parser.add_argument('--samples', type=int, default=32, help='samples timed per path (default 32)')
     parser.add_argument('--workers', type=int, help='DataLoader workers (default: the config)')
     parser.add_argument('--batches', type=int, default=20)
+    parser.add_argument('--target', type=float, default=1860.0, help='samples/s one GPU takes (default 1860)')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction, metavar='KEY=VALUE')
     args = parser.parse_args()
+    if (args.write_shards or args.source) and not args.shards:
+        parser.error('--write-shards and --source need --shards DIR (where the shards go)')
     cfg = load_config(args.config, args.cfg_options)
     loader_cfg = cfg.train_dataloader
+    if args.shards:
+        if args.write_shards:
+            write_shards_once(args.shards, args.write_shards, args.source)
+        loader_cfg.dataset = shards_dataset(loader_cfg.dataset, args.shards)
+        loader_cfg.sampler = None
     if args.workers is not None:
         loader_cfg.num_workers = args.workers
         loader_cfg.persistent_workers = args.workers > 0
+
     with DefaultScope.overwrite_default_scope(cfg.get('default_scope', 'harmony')):
-        dataset = DATASETS.build(loader_cfg.dataset)
-        steps = per_transform(dataset)
+        measured = {place: per_transform(DATASETS.build(with_photometric(loader_cfg.dataset, place)), args.samples)
+                    for place in PLACES}
         loader = Runner.build_dataloader(loader_cfg, seed=0)
-    total = sum(steps.values())
-    print('| step | ms per sample |\n|---|---|')
-    for name, ms in steps.items():
-        print(f'| {name} | {ms:.1f} |')
-    print(f'| **one worker** | {total:.1f} ms = **{1000 / total:.0f} samples/s** |')
+    steps = list(dict.fromkeys(name for timings, _ in measured.values() for name in timings))
+    worker_ms = {place: sum(timings.values()) for place, (timings, _) in measured.items()}
+    print(f'Per sample, one process ({args.samples} samples each):\n')
+    print(markdown_table(['step', 'ms, photometric in the worker', 'ms, photometric on the device'],
+                         [[name] + [f'{measured[place][0].get(name, 0.0):.1f}' for place in PLACES] for name in steps]
+                         + [['**one worker**'] + [f'{worker_ms[p]:.1f} ms = **{1000 / worker_ms[p]:.0f} samples/s**'
+                                                  for p in PLACES]]))
+
+    device_samples = measured['device'][1]
+    batch = collate_pretraining(device_samples)['inputs']
+    devices = [torch.device('cpu')] + ([torch.device('cuda')] if torch.cuda.is_available() else [])
+    device_ms = {device.type: device_ms_per_sample(batch, device) for device in devices}
+    bytes_per_sample = {place: sample_bytes(measured[place][1][0]) for place in PLACES}
+    print(f'\nDevice part of the device path (batch of {batch.batch_size}): '
+          + ', '.join(f'{ms:.2f} ms per sample on {name}' for name, ms in device_ms.items()))
+    print(f'Host->device bytes per sample: worker path {bytes_per_sample["worker"] / 1e3:.0f} kB, device path '
+          f'{bytes_per_sample["device"] / 1e3:.0f} kB')
+    speedup = worker_ms['worker'] / worker_ms['device']
+    print(f'\nWorkers per GPU at {args.target:.0f} samples/s: '
+          + ', '.join(f'{place} path {args.target * worker_ms[place] / 1000:.0f}' for place in PLACES)
+          + f' (the device path is {speedup:.1f}x faster per worker)')
 
     batches = iter(loader)
     next(batches)  # workers start, first batch
@@ -70,8 +179,8 @@ def main():
     count = sum(batch['inputs'].batch_size for batch in islice(batches, args.batches))
     seconds = time.perf_counter() - start
     workers = loader_cfg.num_workers
-    print(f'\nDataLoader, {workers} workers, batch {loader_cfg.batch_size}: {count} samples in {seconds:.1f} s = '
-          f'**{count / seconds:.0f} samples/s** ({count / seconds / max(workers, 1):.0f} per worker)')
+    print(f'\nDataLoader as configured, {workers} workers, batch {loader_cfg.batch_size}: {count} samples in '
+          f'{seconds:.1f} s = **{count / seconds:.0f} samples/s** ({count / seconds / max(workers, 1):.0f} per worker)')
 
 
 if __name__ == '__main__':

@@ -1,7 +1,8 @@
-"""Pre-training batches to the device: normalised float crops, captions trimmed to length."""
+"""Pre-training batches to the device: photometric augmentation, normalised float crops, captions trimmed."""
 import torch
 from mmengine.model import BaseDataPreprocessor
 
+from harmony.datasets.photometric import apply_photometric
 from harmony.registry import MODELS
 from harmony.structures import PretrainingBatch
 
@@ -9,7 +10,8 @@ from harmony.structures import PretrainingBatch
 @MODELS.register_module()
 class PretrainingDataPreprocessor(BaseDataPreprocessor):
     """Pre-training: {'inputs': PretrainingBatch} (uint8 crops, from `collate_pretraining`) -> the batch on the
-    device with the crops as normalised floats and the captions cut to the batch's longest (a causal tower with EOT
+    device with the crops as normalised floats, each crop augmented first by its photometric parameters when the
+    pipeline left them to the device (`MultiCrop(photometric='device')`), and the captions cut to the batch's longest (a causal tower with EOT
     pooling gives the same result at every real token; most web captions are short).
 
     Evaluation batches from upstream image pipelines (mmpretrain's `PackInputs`: a list or batch of uint8 images
@@ -32,8 +34,10 @@ class PretrainingDataPreprocessor(BaseDataPreprocessor):
     def forward(self, data, training=False):
         inputs = data['inputs']
         if isinstance(inputs, PretrainingBatch):
-            batch = inputs.apply(lambda tensor: tensor.to(self.device, non_blocking=True))
-            return dict(inputs=self._pretraining(batch), data_samples=None)
+            photometric = {name: getattr(inputs, f'{name}_photometric') for name in ('global', 'local')}
+            batch = inputs.replace(global_photometric=None, local_photometric=None)
+            batch = batch.apply(lambda tensor: tensor.to(self.device, non_blocking=True))
+            return dict(inputs=self._pretraining(batch, photometric), data_samples=None)
         if isinstance(inputs, dict):
             raise TypeError('pre-training inputs arrived as a dict: the dataloader needs '
                             "collate_fn=dict(type='harmony.collate_pretraining') to make a PretrainingBatch")
@@ -44,9 +48,16 @@ class PretrainingDataPreprocessor(BaseDataPreprocessor):
             images = images.flip(1)
         return dict(inputs=(images.float() - self.mean) / self.std, data_samples=data.get('data_samples'))
 
-    def _pretraining(self, batch):
-        crops = {name: (getattr(batch, name).float() - self.mean) / self.std
-                 for name in ('global_crops', 'local_crops') if getattr(batch, name) is not None}
+    def _pretraining(self, batch, photometric):
+        crops = {}
+        for name in ('global', 'local'):
+            images = getattr(batch, f'{name}_crops')
+            if images is None:
+                continue
+            images = images.float()
+            if photometric[name] is not None:  # [N, P] on the host
+                images = apply_photometric(images.div_(255), photometric[name].cpu()).mul_(255)
+            crops[f'{name}_crops'] = (images - self.mean) / self.std
         batch = batch.replace(**crops)
         if batch.text is None or not self.trim_captions:
             return batch
