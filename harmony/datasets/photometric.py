@@ -49,15 +49,15 @@ def draw_photometric(colour_jitter, jitter_probability, grayscale_probability, b
 
 def _grey(images):  # [N, 3, H, W] -> [N, 1, H, W]
     r, g, b = images.unbind(1)
-    return (r * GREY_WEIGHTS[0] + g * GREY_WEIGHTS[1] + b * GREY_WEIGHTS[2]).unsqueeze(1)
+    return (r * GREY_WEIGHTS[0]).add_(g, alpha=GREY_WEIGHTS[1]).add_(b, alpha=GREY_WEIGHTS[2]).unsqueeze(1)
 
 
-def _blend(images, other, ratio):  # ratio [N, 1, 1, 1]
-    return (images * ratio + other * (1 - ratio)).clamp_(0, 1)
+def _blend(images, other, ratio):  # ratio [N, 1, 1, 1]; images are overwritten
+    return images.mul_(ratio).add_(other * (1 - ratio)).clamp_(0, 1)
 
 
 def _brightness(images, factor):
-    return _blend(images, torch.zeros_like(images), factor)
+    return images.mul_(factor).clamp_(0, 1)
 
 
 def _contrast(images, factor):
@@ -70,25 +70,24 @@ def _saturation(images, factor):
 
 def _hue(images, shift):
     """Rotate the hue of each image by its `shift` (fraction of a turn), through HSV."""
-    top, _ = images.max(dim=1)  # V, [N, H, W]
-    spread = top - images.min(dim=1).values
-    grey = spread == 0
-    saturation = spread / torch.where(grey, torch.ones_like(top), top)
-    r, g, b = ((top.unsqueeze(1) - images) / torch.where(grey, torch.ones_like(spread), spread).unsqueeze(1)).unbind(1)
-    red_max = top == images[:, 0]
-    green_max = ~red_max & (top == images[:, 1])
-    blue_max = ~red_max & ~green_max
-    sector = (b - g) * red_max + (2 + r - b) * green_max + (4 + g - r) * blue_max
-    hue = (sector / 6 + 1).fmod(1)
-    hue = (hue + shift.view(-1, 1, 1)).remainder(1)
+    top = images.amax(dim=1)  # V, [N, H, W]
+    spread = top - images.amin(dim=1)
+    flat = spread == 0
+    saturation = spread / torch.where(flat, 1.0, top)
+    r, g, b = (top.unsqueeze(1) - images).div_(torch.where(flat, 1.0, spread).unsqueeze(1)).unbind(1)
+    # the first channel holding the maximum names the sector, as in torchvision (red before green before blue)
+    red_max, green_max = top == images[:, 0], top == images[:, 1]
+    hue = torch.where(red_max, b - g, torch.where(green_max, 2 + r - b, 4 + g - r))
+    hue = hue.div_(6).add_(1).fmod_(1).add_(shift.view(-1, 1, 1)).remainder_(1)
     # back to RGB: the hue's sector picks which of (v, p, q, t) each channel takes
-    hue6 = hue * 6
+    hue6 = hue.mul_(6)
     sector = torch.floor(hue6)
-    frac = hue6 - sector
-    sector = sector.long().remainder(6)
-    p = ((1 - saturation) * top).clamp(0, 1)
-    q = ((1 - saturation * frac) * top).clamp(0, 1)
-    t = ((1 - saturation + saturation * frac) * top).clamp(0, 1)
+    frac = hue6.sub_(sector)
+    sector = sector.long().remainder_(6)
+    scaled_frac, unsaturated = saturation * frac, 1 - saturation
+    q = (1 - scaled_frac).mul_(top).clamp_(0, 1)
+    t = scaled_frac.add_(unsaturated).mul_(top).clamp_(0, 1)
+    p = unsaturated.mul_(top).clamp_(0, 1)
     candidates = torch.stack((top, p, q, t), dim=1)  # [N, 4, H, W]
     pick = torch.tensor([[0, 2, 1, 1, 3, 0], [3, 0, 0, 2, 1, 1], [1, 1, 3, 0, 0, 2]], device=images.device)
     return candidates.gather(1, pick[:, sector].transpose(0, 1))
@@ -107,7 +106,7 @@ def _blur(images, sigma):
 
 
 def _solarize(images, _):
-    return torch.where(images >= SOLARIZE_THRESHOLD, 1 - images, images)
+    return torch.where(images >= SOLARIZE_THRESHOLD, 1 - images, images, out=images)
 
 
 _JITTER = (_brightness, _contrast, _saturation, _hue)

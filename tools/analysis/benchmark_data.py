@@ -8,7 +8,9 @@
    augments the batch): mean ms per sample of reading + decoding and of each pipeline transform over --samples
    samples, and the samples/s one worker reaches.
 2. The device part of the 'device' path (`apply_photometric` on a batch of the pipeline's crops): ms per sample on
-   this machine's CPU and, when present, on CUDA; the host->device bytes of one packed sample.
+   this machine's CPU and, when present, on CUDA; its memory traffic (bytes every op reads and writes, counted
+   with a dispatch mode) and the GPU time that traffic takes at --bandwidth TB/s, as a share of the GPU step at
+   --target; the host->device bytes of one packed sample.
 3. Workers per GPU needed at --target samples/s per GPU (default 1,860: ViT-S/16 at 40 % bf16 MFU on an H100,
    docs/en/performance.md), for both paths.
 4. The configured DataLoader with N workers (default: the config's): samples/s over --batches batches.
@@ -31,6 +33,8 @@ import torch
 from mmengine.config import DictAction
 from mmengine.registry import DefaultScope
 from mmengine.runner import Runner
+from torch.utils._pytree import tree_flatten
+from torch.utils._python_dispatch import TorchDispatchMode
 
 from harmony.datasets import BadSample
 from harmony.datasets.collate import collate_pretraining
@@ -77,6 +81,31 @@ def device_ms_per_sample(batch, device, repeats=3):
             torch.cuda.synchronize(device)
         best = min(best, time.perf_counter() - begin)
     return 1000 * best / batch.batch_size
+
+
+class TensorTraffic(TorchDispatchMode):
+    """Bytes each op reads and writes (its tensor inputs and outputs): the memory traffic of running these ops
+    unfused, one kernel each, as eager PyTorch does on a GPU."""
+
+    def __init__(self):
+        super().__init__()
+        self.bytes = 0
+
+    def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+        out = func(*args, **(kwargs or {}))
+        tensors = [t for t in tree_flatten((args, kwargs, out))[0] if isinstance(t, torch.Tensor)]
+        self.bytes += sum(t.numel() * t.element_size() for t in tensors)
+        return out
+
+
+def device_traffic_per_sample(batch):
+    """Bytes per sample that the device part reads and writes (uint8 crops to float, augmentation)."""
+    with TensorTraffic() as traffic:
+        for crops, params in ((batch.global_crops, batch.global_photometric),
+                              (batch.local_crops, batch.local_photometric)):
+            if crops is not None:
+                apply_photometric(crops.float().div_(255), params)
+    return traffic.bytes / batch.batch_size
 
 
 def sample_bytes(sample):
@@ -132,6 +161,8 @@ def main():
     parser.add_argument('--workers', type=int, help='DataLoader workers (default: the config)')
     parser.add_argument('--batches', type=int, default=20)
     parser.add_argument('--target', type=float, default=1860.0, help='samples/s one GPU takes (default 1860)')
+    parser.add_argument('--bandwidth', type=float, default=3.35,
+                        help='GPU memory bandwidth in TB/s for the estimate (default 3.35: H100 SXM)')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction, metavar='KEY=VALUE')
     args = parser.parse_args()
     if (args.write_shards or args.source) and not args.shards:
@@ -164,8 +195,13 @@ def main():
     devices = [torch.device('cpu')] + ([torch.device('cuda')] if torch.cuda.is_available() else [])
     device_ms = {device.type: device_ms_per_sample(batch, device) for device in devices}
     bytes_per_sample = {place: sample_bytes(measured[place][1][0]) for place in PLACES}
+    traffic = device_traffic_per_sample(batch)
+    gpu_us = 1e6 * traffic / (args.bandwidth * 1e12)
     print(f'\nDevice part of the device path (batch of {batch.batch_size}): '
-          + ', '.join(f'{ms:.2f} ms per sample on {name}' for name, ms in device_ms.items()))
+          + ', '.join(f'{ms:.2f} ms per sample on {name}' for name, ms in device_ms.items())
+          + f'; memory traffic {traffic / 1e6:.1f} MB per sample, i.e. ~{gpu_us:.0f} us per sample at '
+          f'{args.bandwidth} TB/s = {gpu_us * args.target / 1e4:.1f} % of a GPU step at {args.target:.0f} samples/s '
+          '(elementwise ops: their time is their memory traffic)')
     print(f'Host->device bytes per sample: worker path {bytes_per_sample["worker"] / 1e3:.0f} kB, device path '
           f'{bytes_per_sample["device"] / 1e3:.0f} kB')
     speedup = worker_ms['worker'] / worker_ms['device']
