@@ -49,9 +49,10 @@ for run in "${RUNS[@]}"; do  # every seed of a run before the next run: an inter
         touch "$dir/done"
     done
 done
-TABLE=()
+TABLE=()  # the runs, then the baseline (argparse takes no positional after an option)
 for run in "${RUNS[@]}"; do
-    [[ $run == random-init ]] && TABLE+=(--baseline "$WORK/$run") || TABLE+=("$WORK/$run")
+    [[ $run == random-init ]] || TABLE+=("$WORK/$run")
 done
+[[ " ${RUNS[*]} " == *" random-init "* ]] && TABLE+=(--baseline "$WORK/random-init")
 "$PYTHON" tools/analysis/collect_results.py "${TABLE[@]}" --out "$WORK/RESULTS.md"
 echo "study done in $(((SECONDS - START) / 60)) min: $WORK/RESULTS.md"

@@ -37,6 +37,7 @@ from open_clip.model import CLIP, CLIPTextCfg, CLIPVisionCfg
 from torch.utils.flop_counter import FlopCounterMode
 
 from harmony.datasets import Img2DatasetFolder, collate_pretraining
+from harmony.datasets.photometric import apply_photometric
 from harmony.engine.runner_setup import load_config
 from harmony.models.algorithms.train_step import parse_losses
 from harmony.registry import MODELS
@@ -61,13 +62,23 @@ def parse_args():
 
 
 def make_batch(cfg, data_root, size):
+    """A collated batch of the config's pipeline, its photometric augmentation already applied (rounded to uint8):
+    both models' steps then start from the same ready crops (tools/analysis/benchmark_data.py times the device
+    augmentation on its own)."""
     if not os.path.isdir(data_root):
         raise FileNotFoundError(f'--data-root {data_root} does not exist (make demo generates {DEFAULT_DATA})')
     pipeline = cfg.train_dataloader.dataset.pipeline
     dataset = Img2DatasetFolder(data_root, index_file=None, pipeline=pipeline, augment_seed=0)
     if len(dataset) < size:
         raise ValueError(f'{data_root} has {len(dataset)} pairs, fewer than --batch {size}')
-    return collate_pretraining([dataset[i] for i in range(size)])
+    batch = collate_pretraining([dataset[i] for i in range(size)])['inputs']
+    crops = {}
+    for name in ('global', 'local'):
+        params = getattr(batch, f'{name}_photometric')
+        if params is not None:
+            images = apply_photometric(getattr(batch, f'{name}_crops').float().div_(255), params)
+            crops[f'{name}_crops'] = images.mul_(255).round_().to(torch.uint8)
+    return dict(inputs=batch.replace(global_photometric=None, local_photometric=None, **crops))
 
 
 def plain_optim_wrapper(optim_cfg, device):

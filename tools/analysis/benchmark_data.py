@@ -83,9 +83,13 @@ def device_ms_per_sample(batch, device, repeats=3):
     return 1000 * best / batch.batch_size
 
 
+ROW_MOVES = (torch.ops.aten.index_select.default, torch.ops.aten.index_copy_.default)
+
+
 class TensorTraffic(TorchDispatchMode):
-    """Bytes each op reads and writes (its tensor inputs and outputs): the memory traffic of running these ops
-    unfused, one kernel each, as eager PyTorch does on a GPU."""
+    """Bytes each op reads and writes (its tensor inputs and outputs; views move nothing; a row gather or scatter
+    moves only its rows): the memory traffic of running these ops unfused, one kernel each, as eager PyTorch does
+    on a GPU."""
 
     def __init__(self):
         super().__init__()
@@ -93,6 +97,12 @@ class TensorTraffic(TorchDispatchMode):
 
     def __torch_dispatch__(self, func, types, args=(), kwargs=None):
         out = func(*args, **(kwargs or {}))
+        if func.is_view:
+            return out
+        if func in ROW_MOVES:  # index_select(source, 0, index) -> rows; index_copy_(target, 0, index, rows)
+            rows = out if func is torch.ops.aten.index_select.default else args[3]
+            self.bytes += 2 * rows.numel() * rows.element_size()
+            return out
         tensors = [t for t in tree_flatten((args, kwargs, out))[0] if isinstance(t, torch.Tensor)]
         self.bytes += sum(t.numel() * t.element_size() for t in tensors)
         return out
@@ -141,8 +151,8 @@ def write_shards_once(shard_dir, count, source):
         return
     pairs = folder_pairs(source) if source else demo_pairs(count, size=256)
     begin = time.perf_counter()
-    written = write_jpeg_shards(pairs, shard_dir, count)
-    print(f'wrote {written} pairs to {shard_dir} (short side 256, JPEG quality 95) in '
+    written = write_jpeg_shards(pairs, shard_dir, count, samples_per_shard=100)  # enough shards for the workers
+    print(f'wrote {written} pairs to {shard_dir} (short side 256, JPEG quality 95, 100 per shard) in '
           f'{time.perf_counter() - begin:.0f} s')
 
 
