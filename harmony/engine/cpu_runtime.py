@@ -1,4 +1,4 @@
-"""Running OpenMMLab configs on a machine without CUDA: gloo instead of NCCL, no SyncBN, CPU DDP."""
+"""Running OpenMMLab configs on a machine without CUDA: fp32 instead of AMP, gloo instead of NCCL, CPU DDP."""
 import datetime
 import os
 
@@ -7,28 +7,35 @@ import torch.distributed as dist
 from mmengine.logging import print_log
 
 
-def _replace_sync_bn(node, path, changes):
-    if isinstance(node, dict):
-        if node.get('type') in ('SyncBN', 'MMSyncBN', 'SyncBatchNorm'):
-            changes.append(f'{path}.type: {node["type"]} -> BN')
-            node['type'] = 'BN'
-        for key, value in node.items():
-            _replace_sync_bn(value, f'{path}.{key}' if path else key, changes)
-    elif isinstance(node, (list, tuple)):
-        for index, value in enumerate(node):
-            _replace_sync_bn(value, f'{path}[{index}]', changes)
+AMP_ONLY_KEYS = ('dtype', 'loss_scale')  # AmpOptimWrapper's arguments that OptimWrapper does not take
+
+
+def _fp32_optim_wrapper(cfg, changes):
+    """AmpOptimWrapper (CUDA only) -> OptimWrapper in fp32, without the AMP-only keys (also left-over ones)."""
+    wrapper = cfg.get('optim_wrapper')
+    if not isinstance(wrapper, dict) or wrapper.get('type') not in ('AmpOptimWrapper', 'OptimWrapper'):
+        return
+    if wrapper['type'] == 'AmpOptimWrapper':
+        changes.append('optim_wrapper.type: AmpOptimWrapper -> OptimWrapper (fp32)')
+        wrapper['type'] = 'OptimWrapper'
+    for key in AMP_ONLY_KEYS:
+        if key in wrapper:
+            changes.append(f'optim_wrapper.{key} dropped (AMP only)')
+            wrapper.pop(key)
 
 
 def adapt_config_for_cpu(cfg, distributed):
     """Edit `cfg` in place so that a GPU config runs on CPU processes; returns the list of changes made.
 
-    Single-process runs need nothing (mmengine reverts SyncBN itself). Distributed CPU runs use gloo, a DDP
-    wrapper without device ids and plain BN (torch's SyncBatchNorm has no CPU kernel): BN statistics are
-    then per process, which is only acceptable for debugging runs on CPU.
+    Mixed precision becomes fp32 (mmengine's AmpOptimWrapper needs CUDA). Distributed CPU runs also use gloo and a
+    DDP wrapper without device ids; their SyncBN layers become BN when the runner wraps the model
+    (`HarmonyRunner`; torch's SyncBatchNorm has no CPU kernel), so BN statistics are per process, which is only
+    acceptable for debugging runs on CPU. (Single-process runs: mmengine reverts SyncBN itself.)
     """
-    if not distributed:
-        return []
     changes = []
+    _fp32_optim_wrapper(cfg, changes)
+    if not distributed:
+        return changes
     env_cfg = cfg.setdefault('env_cfg', {})
     dist_cfg = env_cfg.setdefault('dist_cfg', {})
     if dist_cfg.get('backend', 'nccl') != 'gloo':
@@ -40,7 +47,6 @@ def adapt_config_for_cpu(cfg, distributed):
     wrapper['device_ids'] = None
     cfg['model_wrapper_cfg'] = wrapper
     changes.append('model_wrapper_cfg.device_ids: [LOCAL_RANK] -> None')
-    _replace_sync_bn(cfg._cfg_dict if hasattr(cfg, '_cfg_dict') else cfg, '', changes)
     return changes
 
 

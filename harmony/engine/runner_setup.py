@@ -3,6 +3,7 @@ import inspect
 import os
 import os.path as osp
 
+import torch
 import torch.distributed as dist
 from mmengine.config import Config
 from mmengine.registry import RUNNERS
@@ -67,14 +68,17 @@ def apply_tensorboard_switch(cfg):
 
 def build_runner(cfg, training=False):
     """Check the config (`check_config`), then build the runner it asks for (`runner_type`; without one,
-    `harmony.HarmonyRunner`: mmengine's Runner with a short start-up log); on CPU, distributed launches run on
-    gloo."""
+    `harmony.HarmonyRunner`: mmengine's Runner with a short start-up log); without CUDA, AMP becomes fp32 and
+    distributed launches run on gloo (`adapt_config_for_cpu`), each change printed once."""
     check_config(cfg, training)
-    if use_cpu_distributed(cfg.launcher):
-        changes = adapt_config_for_cpu(cfg, distributed=True)
-        init_cpu_process_group(cfg)
+    if not torch.cuda.is_available():
+        distributed = use_cpu_distributed(cfg.launcher)
+        changes = adapt_config_for_cpu(cfg, distributed)
+        if distributed:
+            init_cpu_process_group(cfg)
         if int(os.environ.get('RANK', 0)) == 0 and changes:
-            print('No CUDA: running the distributed job on CPU with ' + '; '.join(changes), flush=True)
+            print(f'No CUDA: running the {"distributed " if distributed else ""}job on CPU with '
+                  + '; '.join(changes), flush=True)
     cfg.setdefault('runner_type', 'harmony.HarmonyRunner')
     return RUNNERS.build(cfg)
 

@@ -1,5 +1,7 @@
 """mmengine's Runner and FlexibleRunner with a start-up log that fits on a screen next to the config dump."""
+import torch
 from mmengine.hooks import Hook
+from mmengine.model import revert_sync_batchnorm
 from mmengine.runner import FlexibleRunner, Priority, Runner
 from mmengine.utils.dl_utils import collect_env
 
@@ -33,9 +35,24 @@ class ShortStartupLog:
                          for hook in self.hooks)
 
 
+class SyncBatchNormOnCpu:
+    """A distributed run without CUDA gets BN for every SyncBN layer (torch's SyncBatchNorm has no CPU kernel;
+    mmengine reverts it only for single-process runs), whichever way the config asked for it (a norm_cfg, or a
+    string option of a neck), logged once."""
+
+    def wrap_model(self, model_wrapper_cfg, model):
+        if self.distributed and not torch.cuda.is_available():
+            count = sum(isinstance(module, torch.nn.modules.batchnorm._BatchNorm) and 'SyncBatchNorm' in
+                        type(module).__name__ for module in model.modules())
+            if count:
+                model = revert_sync_batchnorm(model)
+                self.logger.info(f'No CUDA: {count} SyncBatchNorm layers -> BatchNorm (statistics per process)')
+        return super().wrap_model(model_wrapper_cfg, model)
+
+
 @RUNNERS.register_module()
-class HarmonyRunner(ShortStartupLog, Runner):
-    """mmengine's Runner with `ShortStartupLog`."""
+class HarmonyRunner(ShortStartupLog, SyncBatchNormOnCpu, Runner):
+    """mmengine's Runner with `ShortStartupLog` and `SyncBatchNormOnCpu`."""
 
 
 @RUNNERS.register_module()
