@@ -205,3 +205,25 @@ def test_default_recipe_is_the_references_and_reference_mode_turns_on_the_rest(a
             ref.data_preprocessor.trim_captions) == ('probabilities', None, False)
     assert 'custom_keys' not in reference.optim_wrapper.paramwise_cfg
     assert reference.optim_wrapper.constructor == 'PerParameterClipOptimWrapperConstructor'
+
+
+PAPER_PROTOCOLS = sorted(c for c in DOWNSTREAM if c.endswith('_paper.py'))
+
+
+@pytest.mark.parametrize('config', PAPER_PROTOCOLS)
+def test_paper_protocol_configs_run_a_forward_with_the_backbone_shrunk(config):
+    """The paper-protocol configs' model, with a 4-block 32-d backbone (as the demo twins shrink theirs), runs a
+    forward on a 64-px image; its out_with_norm backbone has the final norm the pre-trained weights fill."""
+    cfg = Config.fromfile(REPO / config)
+    cfg.model.backbone.update(arch=dict(embed_dims=32, num_layers=4, num_heads=2), out_indices=[0, 1, 2, 3],
+                              init_cfg=None)
+    if 'neck' in cfg.model and 'embed_dims' in cfg.model.neck:
+        cfg.model.neck.embed_dims = 32
+    cfg.model.decode_head.update(in_channels=[32] * 4, channels=16)
+    cfg.model.auxiliary_head.update(in_channels=32, channels=16)
+    with DefaultScope.overwrite_default_scope(cfg.default_scope):
+        model = importlib.import_module(f'{cfg.default_scope}.registry').MODELS.build(cfg.model).eval()
+        with torch.no_grad():
+            logits = model(torch.randn(1, 3, 64, 64), mode='tensor')
+    assert logits.shape[:2] == (1, 150) and torch.isfinite(logits).all()
+    assert cfg.model.backbone.out_with_norm and 'backbone.norm.weight' in model.state_dict()

@@ -120,3 +120,18 @@ def test_builds_from_upstream_scopes(scope):
     assert type(backbone).__module__.startswith('harmony.') and type(neck).__module__.startswith('harmony.')
     outs = neck(backbone(torch.randn(1, 3, 32, 48)))
     assert [o.shape[-2:] for o in outs] == [(8, 12), (2, 3)]
+
+
+def test_out_with_norm_applies_the_final_norm_to_every_output():
+    torch.manual_seed(0)
+    arch = dict(embed_dims=32, num_layers=4, num_heads=2)
+    plain = HarmonyViT(arch=arch, img_size=32, patch_size=8, out_indices=[1, 3], out_type='raw', final_norm=False)
+    normed = HarmonyViT(arch=arch, img_size=32, patch_size=8, out_indices=[1, 3], out_type='raw', final_norm=False,
+                        out_with_norm=True)
+    torch.nn.init.normal_(normed.norm.weight)
+    normed.load_state_dict(plain.state_dict(), strict=False)
+    x = torch.randn(2, 3, 32, 32)
+    raw, with_norm = plain(x), normed(x)
+    assert isinstance(plain.norm, torch.nn.Identity) and 'norm.weight' in normed.state_dict()
+    for a, b in zip(raw, with_norm):
+        assert torch.allclose(normed.norm(a), b, atol=1e-6)

@@ -33,6 +33,8 @@ class HarmonyViT(BaseModule):
             [B, 1+h*w, C], 'cls_patch_mean' CLS and mean patch token concatenated [B, 2C] (linear probe).
         final_norm: apply the final LayerNorm to the last block's output; without it the backbone has no final
             norm at all (dense tasks use raw block outputs, and DDP must not see unused parameters).
+        out_with_norm: apply the final LayerNorm (the pre-trained one) to every output of `out_indices`
+            (iBOT's and the Harmony reference's UperNet protocol); creates the norm even with final_norm=False.
         drop_path_rate: stochastic depth, increasing linearly over the blocks.
         interpolate_offset: how position embeddings are resized to another grid (`resize_pos_embed`): 0 to the
             grid's size (default), 0.1 by DINO's scale factors (the Harmony reference's local crops).
@@ -45,8 +47,9 @@ class HarmonyViT(BaseModule):
     """
 
     def __init__(self, arch='small', img_size=224, patch_size=16, in_channels=3, out_indices=-1,
-                 out_type='cls_token', final_norm=True, drop_path_rate=0.0, qkv_bias=True, norm_eps=1e-6,
-                 interpolate_offset=0.0, mask_token=False, with_cp=False, frozen_stages=-1, init_cfg=None):
+                 out_type='cls_token', final_norm=True, out_with_norm=False, drop_path_rate=0.0, qkv_bias=True,
+                 norm_eps=1e-6, interpolate_offset=0.0, mask_token=False, with_cp=False, frozen_stages=-1,
+                 init_cfg=None):
         super().__init__(init_cfg=init_cfg)
         if isinstance(arch, str):
             if arch not in ARCHS:
@@ -74,7 +77,8 @@ class HarmonyViT(BaseModule):
         self.blocks = nn.ModuleList(
             Block(self.embed_dims, arch['num_heads'], arch.get('mlp_ratio', 4.0), qkv_bias, rate, norm_eps)
             for rate in rates)
-        self.norm = nn.LayerNorm(self.embed_dims, eps=norm_eps) if final_norm else nn.Identity()
+        self.norm = nn.LayerNorm(self.embed_dims, eps=norm_eps) if final_norm or out_with_norm else nn.Identity()
+        self.final_norm, self.out_with_norm = final_norm, out_with_norm
         if not -1 <= frozen_stages <= self.num_layers:
             raise ValueError(f'frozen_stages must be in [-1, {self.num_layers}], got {frozen_stages}')
         self.frozen_stages = frozen_stages
@@ -174,10 +178,12 @@ class HarmonyViT(BaseModule):
         outs = []
         for index, block in enumerate(self.blocks):
             tokens = self.run_block(block, tokens)
-            if index == self.num_layers - 1:
+            if index == self.num_layers - 1 and self.final_norm:
                 tokens = self.norm(tokens)
-            if index in self.out_indices:
-                outs.append(self._format(tokens, grid))
+                if index in self.out_indices:
+                    outs.append(self._format(tokens, grid))
+            elif index in self.out_indices:
+                outs.append(self._format(self.norm(tokens) if self.out_with_norm else tokens, grid))
         return tuple(outs)
 
     def _format(self, tokens, grid):
