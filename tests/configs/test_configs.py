@@ -210,20 +210,32 @@ def test_default_recipe_is_the_references_and_reference_mode_turns_on_the_rest(a
 PAPER_PROTOCOLS = sorted(c for c in DOWNSTREAM if c.endswith('_paper.py'))
 
 
+def _shrunk_paper_model(cfg):
+    cfg.model.backbone.update(arch=dict(embed_dims=32, num_layers=4, num_heads=2), out_indices=[0, 1, 2, 3],
+                              init_cfg=None)
+    if isinstance(cfg.model.neck, list):  # deconv pyramid -> FPN
+        cfg.model.neck[0].embed_dims, cfg.model.neck[1].in_channels = 32, [32] * 4
+    else:
+        cfg.model.neck.embed_dims = 32
+        cfg.model.decode_head.update(in_channels=[32] * 4, channels=16)
+        cfg.model.auxiliary_head.update(in_channels=32, channels=16)
+    return importlib.import_module(f'{cfg.default_scope}.registry').MODELS.build(cfg.model).eval()
+
+
 @pytest.mark.parametrize('config', PAPER_PROTOCOLS)
 def test_paper_protocol_configs_run_a_forward_with_the_backbone_shrunk(config):
     """The paper-protocol configs' model, with a 4-block 32-d backbone (as the demo twins shrink theirs), runs a
-    forward on a 64-px image; its out_with_norm backbone has the final norm the pre-trained weights fill."""
+    forward on a 64-px image (SyncBN layers in eval mode run on CPU)."""
     cfg = Config.fromfile(REPO / config)
-    cfg.model.backbone.update(arch=dict(embed_dims=32, num_layers=4, num_heads=2), out_indices=[0, 1, 2, 3],
-                              init_cfg=None)
-    if 'neck' in cfg.model and 'embed_dims' in cfg.model.neck:
-        cfg.model.neck.embed_dims = 32
-    cfg.model.decode_head.update(in_channels=[32] * 4, channels=16)
-    cfg.model.auxiliary_head.update(in_channels=32, channels=16)
-    with DefaultScope.overwrite_default_scope(cfg.default_scope):
-        model = importlib.import_module(f'{cfg.default_scope}.registry').MODELS.build(cfg.model).eval()
-        with torch.no_grad():
+    with DefaultScope.overwrite_default_scope(cfg.default_scope), torch.no_grad():
+        model = _shrunk_paper_model(cfg)
+        if cfg.default_scope == 'mmseg':
             logits = model(torch.randn(1, 3, 64, 64), mode='tensor')
-    assert logits.shape[:2] == (1, 150) and torch.isfinite(logits).all()
-    assert cfg.model.backbone.out_with_norm and 'backbone.norm.weight' in model.state_dict()
+            assert logits.shape[:2] == (1, 150) and torch.isfinite(logits).all()
+            assert cfg.model.backbone.out_with_norm and 'backbone.norm.weight' in model.state_dict()
+        else:
+            from mmdet.structures import DetDataSample
+            sample = DetDataSample(metainfo=dict(img_shape=(64, 64), ori_shape=(64, 64), scale_factor=(1.0, 1.0)))
+            [result] = model(torch.randn(1, 3, 64, 64), [sample], mode='predict')
+            assert result.pred_instances.bboxes.shape[1] == 4
+            assert [h.loss_bbox.__class__.__name__ for h in model.roi_head.bbox_head] == ['GIoULoss'] * 3

@@ -1,4 +1,5 @@
 """Without CUDA, GPU configs run as they are: AMP becomes fp32, SyncBN becomes BN in distributed runs."""
+import importlib
 from pathlib import Path
 
 import pytest
@@ -33,43 +34,67 @@ def test_distributed_runs_use_gloo_and_no_device_ids():
 
 
 REPO = Path(__file__).resolve().parents[2]
-UPERNET = 'configs/benchmarks/mmseg/upernet_harmony-vits16_8xb2-160k_ade20k-512x512.py'
-TINY = """_base_ = '{base}'
-model = dict(
-    backbone=dict(arch=dict(_delete_=True, embed_dims=32, num_layers=4, num_heads=2), out_indices=[0, 1, 2, 3]),
-    neck=dict(embed_dims=32), decode_head=dict(in_channels=[32] * 4, channels=16),
-    auxiliary_head=dict(in_channels=32, channels=16), test_cfg=dict(crop_size=(64, 64), stride=(48, 48)))
-test_pipeline = [dict(type='LoadImageFromFile'), dict(type='Resize', scale=(64, 64), keep_ratio=True),
-                 dict(type='LoadAnnotations', reduce_zero_label=True), dict(type='PackSegInputs')]
-test_dataloader = dict(num_workers=0, persistent_workers=False,
-                       dataset=dict(data_root='{root}', indices=4, pipeline=test_pipeline))
-"""
+TINY_BACKBONE = dict(arch=dict(embed_dims=32, num_layers=4, num_heads=2), out_indices=[0, 1, 2, 3], init_cfg=None)
+
+
+def _tiny_upernet(cfg, root):
+    cfg.model.backbone.update(TINY_BACKBONE)
+    cfg.model.neck.embed_dims = 32
+    cfg.model.decode_head.update(in_channels=[32] * 4, channels=16)
+    cfg.model.auxiliary_head.update(in_channels=32, channels=16)
+    cfg.model.test_cfg.update(crop_size=(64, 64), stride=(48, 48))
+    cfg.test_dataloader.dataset.update(data_root=str(root / 'ade'), indices=4)
+    cfg.test_dataloader.dataset.pipeline[1].scale = (64, 64)
+
+
+def _tiny_cascade(cfg, root):
+    cfg.model.backbone.update(TINY_BACKBONE)
+    cfg.model.neck[0].embed_dims, cfg.model.neck[1].in_channels = 32, [32] * 4
+    for head in [*cfg.model.roi_head.bbox_head, cfg.model.roi_head.mask_head]:
+        head.num_classes = 6  # the demo shapes
+    cfg.model.test_cfg.rcnn.score_thr = 0.0  # a random detector's scores are ~1/7: keep its boxes
+    cfg.test_dataloader.dataset.update(type='harmony.DemoCocoDataset', data_root=f'{root / "coco"}/', indices=4)
+    cfg.test_dataloader.dataset.pipeline[1].scale = (64, 64)
+    cfg.test_evaluator.ann_file = str(root / 'coco' / 'annotations' / 'instances_val2017.json')
+
+
+# the paper-protocol configs (SyncBN in necks and heads, AMP), shrunk, on the demo sets
+TINY_CONFIGS = {
+    'upernet': ('configs/benchmarks/mmseg/upernet_harmony-vits16_4xb4-160k_ade20k-512x512_paper.py', _tiny_upernet),
+    'cascade': ('configs/benchmarks/mmdet/cascade-mask-rcnn_harmony-vits16-fpn-4conv1fc-giou_8xb4-ms-1x_coco_paper.py',
+                _tiny_cascade),
+}
 
 
 @pytest.fixture(scope='module')
-def tiny_upernet(demo_data, tmp_path_factory):
-    """(config, checkpoint): the paper-protocol UperNet config (SyncBN in the neck and heads), shrunk, on the demo
-    segmentation set, randomly initialised."""
+def tiny_configs(demo_data, tmp_path_factory):
+    """{name: (config, checkpoint)}: each of TINY_CONFIGS shrunk, written whole, randomly initialised."""
     from mmengine.registry import init_default_scope
-    from mmseg.registry import MODELS
 
     from harmony.engine.runner_setup import load_config
-    folder = tmp_path_factory.mktemp('upernet')
-    config = folder / 'tiny_upernet.py'
-    config.write_text(TINY.format(base=REPO / UPERNET, root=demo_data / 'ade'))
-    init_default_scope('mmseg')
-    torch.save({'state_dict': MODELS.build(load_config(str(config)).model).state_dict()}, folder / 'random.pth')
-    return config, folder / 'random.pth'
+    made = {}
+    for name, (config, shrink) in TINY_CONFIGS.items():
+        folder = tmp_path_factory.mktemp(name)
+        cfg = load_config(str(REPO / config))
+        shrink(cfg, demo_data)
+        cfg.test_dataloader.update(num_workers=0, persistent_workers=False)
+        cfg.dump(folder / f'tiny_{name}.py')
+        init_default_scope(cfg.default_scope)
+        model = importlib.import_module(f'{cfg.default_scope}.registry').MODELS.build(cfg.model)
+        torch.save({'state_dict': model.state_dict()}, folder / 'random.pth')
+        made[name] = folder / f'tiny_{name}.py', folder / 'random.pth'
+    return made
 
 
+@pytest.mark.parametrize('name', sorted(TINY_CONFIGS))
 @pytest.mark.parametrize('processes', [1, 2])
-def test_dist_test_runs_the_syncbn_upernet_config_on_cpu(tiny_upernet, tmp_path, processes):
-    config, checkpoint = tiny_upernet
+def test_dist_test_runs_the_paper_syncbn_amp_configs_on_cpu(tiny_configs, tmp_path, name, processes):
+    config, checkpoint = tiny_configs[name]
     result = run_tool('tools/dist_test.sh', config, checkpoint, processes, '--work-dir', tmp_path,
-                      env={'PORT': str(29620 + processes)})
+                      env={'PORT': str(29620 + 2 * processes + (name == 'cascade'))})
     assert 'No CUDA: running the distributed job on CPU with optim_wrapper.type: AmpOptimWrapper' in result.stdout
     assert result.stdout.count('SyncBatchNorm layers -> BatchNorm') == 1
-    assert 'metrics: ' in result.stdout and '"mIoU"' in result.stdout
+    assert 'metrics: ' in result.stdout and ('"mIoU"' in result.stdout or '"coco/bbox_mAP"' in result.stdout)
 
 
 TINY_PRETRAINING = """_base_ = '{base}'
