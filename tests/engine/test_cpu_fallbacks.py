@@ -91,7 +91,7 @@ def tiny_configs(demo_data, tmp_path_factory):
 def test_dist_test_runs_the_paper_syncbn_amp_configs_on_cpu(tiny_configs, tmp_path, name, processes):
     config, checkpoint = tiny_configs[name]
     result = run_tool('tools/dist_test.sh', config, checkpoint, processes, '--work-dir', tmp_path,
-                      env={'PORT': str(29620 + 2 * processes + (name == 'cascade'))})
+                      env={'PORT': str(29630 + 2 * processes + (name == 'cascade'))})  # 29632-29635: unused elsewhere
     assert 'No CUDA: running the distributed job on CPU with optim_wrapper.type: AmpOptimWrapper' in result.stdout
     assert result.stdout.count('SyncBatchNorm layers -> BatchNorm') == 1
     assert 'metrics: ' in result.stdout and ('"mIoU"' in result.stdout or '"coco/bbox_mAP"' in result.stdout)
