@@ -213,7 +213,11 @@ PAPER_PROTOCOLS = sorted(c for c in DOWNSTREAM if c.endswith('_paper.py'))
 def _shrunk_paper_model(cfg):
     cfg.model.backbone.update(arch=dict(embed_dims=32, num_layers=4, num_heads=2), out_indices=[0, 1, 2, 3],
                               init_cfg=None)
-    if isinstance(cfg.model.neck, list):  # deconv pyramid -> FPN
+    if cfg.default_scope == 'mmpretrain':  # a classifier on the CLS token, or on CLS and mean patch token
+        if cfg.model.backbone.get('frozen_stages', -1) > 0:
+            cfg.model.backbone.frozen_stages = 4
+        cfg.model.head.in_channels = 64 if cfg.model.backbone.out_type == 'cls_patch_mean' else 32
+    elif isinstance(cfg.model.neck, list):  # deconv pyramid -> FPN
         cfg.model.neck[0].embed_dims, cfg.model.neck[1].in_channels = 32, [32] * 4
     else:
         cfg.model.neck.embed_dims = 32
@@ -229,7 +233,9 @@ def test_paper_protocol_configs_run_a_forward_with_the_backbone_shrunk(config):
     cfg = Config.fromfile(REPO / config)
     with DefaultScope.overwrite_default_scope(cfg.default_scope), torch.no_grad():
         model = _shrunk_paper_model(cfg)
-        if cfg.default_scope == 'mmseg':
+        if cfg.default_scope == 'mmpretrain':
+            assert model(torch.randn(1, 3, 64, 64), mode='tensor').shape == (1, 1000)
+        elif cfg.default_scope == 'mmseg':
             logits = model(torch.randn(1, 3, 64, 64), mode='tensor')
             assert logits.shape[:2] == (1, 150) and torch.isfinite(logits).all()
             assert cfg.model.backbone.out_with_norm and 'backbone.norm.weight' in model.state_dict()
