@@ -111,6 +111,15 @@ def write_pretrain(out, seed, count, image_size, samples_per_shard, noise_rate):
     return dict(pairs=count, noisy_captions=noisy, shards=-(-count // samples_per_shard))
 
 
+def scene_pairs(count, image_size, seed=0):
+    """(PIL image, faithful caption) of the first `count` pre-training scenes drawn at `image_size` px (the same
+    scenes as the pre-training split at its own size)."""
+    for index in range(count):
+        rng = _rng(seed, 'pretrain', index)
+        scene = render_scene(rng, image_size, _num_objects(rng))
+        yield scene.image, describe_scene(scene, rng)
+
+
 def _write_class_folders(root, names, per_class, splits, seed, image_size, attribute):
     """Class-folder images of one object each, whose `attribute` ('shapes' or 'colours') is the class.
 

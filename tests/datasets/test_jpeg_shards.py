@@ -5,7 +5,8 @@ import pytest
 from PIL import Image
 
 from harmony.datasets.image_text import ImageTextShards
-from harmony.datasets.image_text.jpeg_shards import demo_pairs, folder_pairs, write_jpeg_shards
+from harmony.datasets.image_text.jpeg_shards import folder_pairs, write_jpeg_shards
+from harmony.demo.generate import scene_pairs
 
 
 def test_folder_images_become_short_side_256_shards_that_the_dataset_reads(tmp_path):
@@ -22,8 +23,8 @@ def test_folder_images_become_short_side_256_shards_that_the_dataset_reads(tmp_p
     assert [pair['img'].size for pair in pairs] == [(256, 768), (341, 256)]
 
 
-def test_demo_pairs_are_drawn_at_the_asked_size(tmp_path):
-    assert write_jpeg_shards(demo_pairs(5, size=256), tmp_path, count=3) == 3
+def test_demo_scenes_are_written_at_the_asked_size(tmp_path):
+    assert write_jpeg_shards(scene_pairs(5, image_size=256), tmp_path, count=3) == 3
     with tarfile.open(tmp_path / '00000.tar') as tar:
         assert sorted(tar.getnames()) == [f'00000000{i}.{ext}' for i in range(3) for ext in ('jpg', 'txt')]
 

@@ -38,8 +38,9 @@ from torch.utils._python_dispatch import TorchDispatchMode
 
 from harmony.datasets import BadSample
 from harmony.datasets.collate import collate_pretraining
-from harmony.datasets.image_text.jpeg_shards import demo_pairs, folder_pairs, write_jpeg_shards
+from harmony.datasets.image_text.jpeg_shards import folder_pairs, write_jpeg_shards
 from harmony.datasets.photometric import apply_photometric
+from harmony.demo.generate import scene_pairs
 from harmony.engine.runner_setup import load_config
 from harmony.registry import DATASETS
 
@@ -149,7 +150,7 @@ def write_shards_once(shard_dir, count, source):
     if any(Path(shard_dir).glob('*.tar')):
         print(f'{shard_dir} already holds shards: measuring those (delete them to write new ones)')
         return
-    pairs = folder_pairs(source) if source else demo_pairs(count, size=256)
+    pairs = folder_pairs(source) if source else scene_pairs(count, image_size=256)
     begin = time.perf_counter()
     written = write_jpeg_shards(pairs, shard_dir, count, samples_per_shard=100)  # enough shards for the workers
     print(f'wrote {written} pairs to {shard_dir} (short side 256, JPEG quality 95, 100 per shard) in '

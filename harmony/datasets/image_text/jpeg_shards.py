@@ -1,7 +1,8 @@
 """WebDataset shards as img2dataset writes them for CC3M/CC12M/YFCC: short side resized, JPEG re-encoded.
 
 For measuring the data pipeline on realistic input (tools/analysis/benchmark_data.py --write-shards): the demo's
-own pairs are 96-px images, far cheaper to decode than a web download.
+own pairs are 96-px images, far cheaper to decode than a web download. `pairs` come from an image folder
+(`folder_pairs`) or the demo world drawn larger (`harmony.demo.generate.scene_pairs`).
 """
 import io
 import tarfile
@@ -29,17 +30,6 @@ def folder_pairs(folder):
         caption_file = path.with_suffix('.txt')
         caption = caption_file.read_text().strip() if caption_file.is_file() else path.stem.replace('_', ' ')
         yield Image.open(path).convert('RGB'), caption
-
-
-def demo_pairs(count, size, seed=0):
-    """(PIL image, caption) pairs of the demo world drawn at `size` px (harmony.demo)."""
-    from harmony.demo.captions import describe_scene
-    from harmony.demo.generate import _num_objects, _rng
-    from harmony.demo.world import render_scene
-    for index in range(count):
-        rng = _rng(seed, 'pretrain', index)
-        scene = render_scene(rng, size, _num_objects(rng))
-        yield scene.image, describe_scene(scene, rng)
 
 
 def _add(tar, name, data):
