@@ -3,13 +3,8 @@
 # otherwise as the ViT-S/16 paper config.
 #   tools/dist_train.sh configs/benchmarks/mmdet/cascade-mask-rcnn_harmony-vitb16-fpn-4conv1fc-giou_8xb2-ms-1x_coco_paper.py 8 \
 #       --cfg-options model.backbone.init_cfg.checkpoint=PATH
-_base_ = './cascade-mask-rcnn_harmony-vits16-fpn-4conv1fc-giou_8xb4-ms-1x_coco_paper.py'
-embed_dims = 768
-model = dict(
-    backbone=dict(arch='base'),
-    neck=[
-        dict(type='harmony.ViTFeaturePyramid', embed_dims=embed_dims, norm='SyncBN'),
-        dict(type='FPN', in_channels=[embed_dims] * 4, out_channels=256, num_outs=5),
-    ])
+_base_ = ['./cascade-mask-rcnn_harmony-vits16-fpn-4conv1fc-giou_8xb4-ms-1x_coco_paper.py',
+          '../../_base_/models/harmony-vitb16_dense.py']
+model = dict(backbone=dict(arch='base'), neck={{_base_.harmony_vitb16_neck}})
 train_dataloader = dict(batch_size=2)
 optim_wrapper = dict(paramwise_cfg=dict(layer_decay_rate=0.75))
