@@ -8,7 +8,7 @@ tests/datasets/test_photometric.py.
 
 A view's row: the colour-jitter factors (identity when jitter was not drawn), the order in which the four jitter
 ops run (torchvision's ColorJitter draws a random one), greyscale 0/1, the blur sigma (0: no blur) and
-solarisation 0/1.
+solarisation 0/1. `augmented_crops` applies a batch's rows to its crops (the data preprocessor, the benchmarks).
 """
 import torch
 import torch.nn.functional as F
@@ -127,6 +127,22 @@ def apply_photometric(images, params):
         raise ValueError('apply_photometric plans on the host: pass the parameter rows as a CPU tensor')
     with torch.autocast(images.device.type, enabled=False):
         return _apply(images, params)
+
+
+def augmented_crops(batch, device=None):
+    """{'global_crops': [N, 3, H, W], 'local_crops': ...}: a `PretrainingBatch`'s uint8 crops as floats in 0-255 on
+    `device` (default: where they are), each augmented by its parameter row when the batch carries them."""
+    crops = {}
+    for view in ('global', 'local'):
+        images = getattr(batch, f'{view}_crops')
+        if images is None:
+            continue
+        images = images.to(device or images.device, non_blocking=True).float()
+        rows = getattr(batch, f'{view}_photometric')
+        if rows is not None:
+            images = apply_photometric(images.div_(255), rows.cpu()).mul_(255)
+        crops[f'{view}_crops'] = images
+    return crops
 
 
 def _apply(images, params):

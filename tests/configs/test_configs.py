@@ -10,6 +10,7 @@ from mmengine.runner import Runner
 
 import harmony  # noqa: F401
 from harmony.registry import METRICS, MODELS
+from tests.configs.shrink import shrink_downstream_model
 from tests.conftest import REPO
 
 DOWNSTREAM = sorted(str(p.relative_to(REPO)) for lib in ('mmseg', 'mmdet', 'mmpretrain')
@@ -210,29 +211,14 @@ def test_default_recipe_is_the_references_and_reference_mode_turns_on_the_rest(a
 PAPER_PROTOCOLS = sorted(c for c in DOWNSTREAM if c.endswith('_paper.py'))
 
 
-def _shrunk_paper_model(cfg):
-    cfg.model.backbone.update(arch=dict(embed_dims=32, num_layers=4, num_heads=2), out_indices=[0, 1, 2, 3],
-                              init_cfg=None)
-    if cfg.default_scope == 'mmpretrain':  # a classifier on the CLS token, or on CLS and mean patch token
-        if cfg.model.backbone.get('frozen_stages', -1) > 0:
-            cfg.model.backbone.frozen_stages = 4
-        cfg.model.head.in_channels = 64 if cfg.model.backbone.out_type == 'cls_patch_mean' else 32
-    elif isinstance(cfg.model.neck, list):  # deconv pyramid -> FPN
-        cfg.model.neck[0].embed_dims, cfg.model.neck[1].in_channels = 32, [32] * 4
-    else:
-        cfg.model.neck.embed_dims = 32
-        cfg.model.decode_head.update(in_channels=[32] * 4, channels=16)
-        cfg.model.auxiliary_head.update(in_channels=32, channels=16)
-    return importlib.import_module(f'{cfg.default_scope}.registry').MODELS.build(cfg.model).eval()
-
-
 @pytest.mark.parametrize('config', PAPER_PROTOCOLS)
 def test_paper_protocol_configs_run_a_forward_with_the_backbone_shrunk(config):
     """The paper-protocol configs' model, with a 4-block 32-d backbone (as the demo twins shrink theirs), runs a
     forward on a 64-px image (SyncBN layers in eval mode run on CPU)."""
     cfg = Config.fromfile(REPO / config)
     with DefaultScope.overwrite_default_scope(cfg.default_scope), torch.no_grad():
-        model = _shrunk_paper_model(cfg)
+        shrink_downstream_model(cfg)
+        model = importlib.import_module(f'{cfg.default_scope}.registry').MODELS.build(cfg.model).eval()
         if cfg.default_scope == 'mmpretrain':
             assert model(torch.randn(1, 3, 64, 64), mode='tensor').shape == (1, 1000)
         elif cfg.default_scope == 'mmseg':

@@ -1,13 +1,13 @@
 """Without CUDA, GPU configs run as they are: AMP becomes fp32, SyncBN becomes BN in distributed runs."""
 import importlib
-from pathlib import Path
 
 import pytest
 import torch
 from mmengine.config import Config
 
 from harmony.engine.cpu_runtime import adapt_config_for_cpu
-from tests.conftest import run_tool
+from tests.configs.shrink import shrink_downstream_model
+from tests.conftest import REPO, run_tool
 
 
 def test_amp_becomes_fp32_without_its_keys():
@@ -33,23 +33,15 @@ def test_distributed_runs_use_gloo_and_no_device_ids():
     assert changes == ['env_cfg.dist_cfg.backend: nccl -> gloo', 'model_wrapper_cfg.device_ids: [LOCAL_RANK] -> None']
 
 
-REPO = Path(__file__).resolve().parents[2]
-TINY_BACKBONE = dict(arch=dict(embed_dims=32, num_layers=4, num_heads=2), out_indices=[0, 1, 2, 3], init_cfg=None)
-
-
 def _tiny_upernet(cfg, root):
-    cfg.model.backbone.update(TINY_BACKBONE)
-    cfg.model.neck.embed_dims = 32
-    cfg.model.decode_head.update(in_channels=[32] * 4, channels=16)
-    cfg.model.auxiliary_head.update(in_channels=32, channels=16)
+    shrink_downstream_model(cfg)
     cfg.model.test_cfg.update(crop_size=(64, 64), stride=(48, 48))
     cfg.test_dataloader.dataset.update(data_root=str(root / 'ade'), indices=4)
     cfg.test_dataloader.dataset.pipeline[1].scale = (64, 64)
 
 
 def _tiny_cascade(cfg, root):
-    cfg.model.backbone.update(TINY_BACKBONE)
-    cfg.model.neck[0].embed_dims, cfg.model.neck[1].in_channels = 32, [32] * 4
+    shrink_downstream_model(cfg)
     for head in [*cfg.model.roi_head.bbox_head, cfg.model.roi_head.mask_head]:
         head.num_classes = 6  # the demo shapes
     cfg.model.test_cfg.rcnn.score_thr = 0.0  # a random detector's scores are ~1/7: keep its boxes

@@ -37,7 +37,7 @@ from open_clip.model import CLIP, CLIPTextCfg, CLIPVisionCfg
 from torch.utils.flop_counter import FlopCounterMode
 
 from harmony.datasets import Img2DatasetFolder, collate_pretraining
-from harmony.datasets.photometric import apply_photometric
+from harmony.datasets.photometric import augmented_crops
 from harmony.engine.runner_setup import load_config
 from harmony.models.algorithms.train_step import parse_losses
 from harmony.registry import MODELS
@@ -72,12 +72,7 @@ def make_batch(cfg, data_root, size):
     if len(dataset) < size:
         raise ValueError(f'{data_root} has {len(dataset)} pairs, fewer than --batch {size}')
     batch = collate_pretraining([dataset[i] for i in range(size)])['inputs']
-    crops = {}
-    for name in ('global', 'local'):
-        params = getattr(batch, f'{name}_photometric')
-        if params is not None:
-            images = apply_photometric(getattr(batch, f'{name}_crops').float().div_(255), params)
-            crops[f'{name}_crops'] = images.mul_(255).round_().to(torch.uint8)
+    crops = {name: images.round_().to(torch.uint8) for name, images in augmented_crops(batch).items()}
     return dict(inputs=batch.replace(global_photometric=None, local_photometric=None, **crops))
 
 

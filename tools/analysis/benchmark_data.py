@@ -7,7 +7,7 @@
    'worker', every op crop by crop in the data worker; 'device', the worker crops and the data preprocessor
    augments the batch): mean ms per sample of reading + decoding and of each pipeline transform over --samples
    samples, and the samples/s one worker reaches.
-2. The device part of the 'device' path (`apply_photometric` on a batch of the pipeline's crops): ms per sample on
+2. The device part of the 'device' path (`augmented_crops` of a batch of the pipeline's crops): ms per sample on
    this machine's CPU and, when present, on CUDA; its memory traffic (bytes every op reads and writes, counted
    with a dispatch mode) and the GPU time that traffic takes at --bandwidth TB/s, as a share of the GPU step at
    --target; the host->device bytes of one packed sample.
@@ -39,7 +39,7 @@ from torch.utils._python_dispatch import TorchDispatchMode
 from harmony.datasets import BadSample
 from harmony.datasets.collate import collate_pretraining
 from harmony.datasets.image_text.jpeg_shards import folder_pairs, write_jpeg_shards
-from harmony.datasets.photometric import apply_photometric
+from harmony.datasets.photometric import augmented_crops
 from harmony.demo.generate import scene_pairs
 from harmony.engine.runner_setup import load_config
 from harmony.registry import DATASETS
@@ -69,15 +69,14 @@ def per_transform(dataset, samples):
 
 def device_ms_per_sample(batch, device, repeats=3):
     """Mean ms per sample of the photometric augmentation of `batch`'s crops on `device` (best of `repeats`)."""
-    views = [(batch.global_crops, batch.global_photometric), (batch.local_crops, batch.local_photometric)]
-    views = [(crops.to(device), params) for crops, params in views if crops is not None]
+    on_device = batch.replace(**{name: getattr(batch, name).to(device) for name in ('global_crops', 'local_crops')
+                                 if getattr(batch, name) is not None})
     best = float('inf')
     for _ in range(repeats + 1):  # the first run warms up (kernels, allocator)
         if device.type == 'cuda':
             torch.cuda.synchronize(device)
         begin = time.perf_counter()
-        for crops, params in views:
-            apply_photometric(crops.float().div_(255), params)
+        augmented_crops(on_device)
         if device.type == 'cuda':
             torch.cuda.synchronize(device)
         best = min(best, time.perf_counter() - begin)
@@ -112,10 +111,7 @@ class TensorTraffic(TorchDispatchMode):
 def device_traffic_per_sample(batch):
     """Bytes per sample that the device part reads and writes (uint8 crops to float, augmentation)."""
     with TensorTraffic() as traffic:
-        for crops, params in ((batch.global_crops, batch.global_photometric),
-                              (batch.local_crops, batch.local_photometric)):
-            if crops is not None:
-                apply_photometric(crops.float().div_(255), params)
+        augmented_crops(batch)
     return traffic.bytes / batch.batch_size
 
 

@@ -2,7 +2,7 @@
 import torch
 from mmengine.model import BaseDataPreprocessor
 
-from harmony.datasets.photometric import apply_photometric
+from harmony.datasets.photometric import augmented_crops
 from harmony.registry import MODELS
 from harmony.structures import PretrainingBatch
 
@@ -34,10 +34,10 @@ class PretrainingDataPreprocessor(BaseDataPreprocessor):
     def forward(self, data, training=False):
         inputs = data['inputs']
         if isinstance(inputs, PretrainingBatch):
-            photometric = {name: getattr(inputs, f'{name}_photometric') for name in ('global', 'local')}
-            batch = inputs.replace(global_photometric=None, local_photometric=None)
+            crops = augmented_crops(inputs, self.device)  # on the device, the parameter rows planned on the host
+            batch = inputs.replace(global_photometric=None, local_photometric=None, **crops)
             batch = batch.apply(lambda tensor: tensor.to(self.device, non_blocking=True))
-            return dict(inputs=self._pretraining(batch, photometric), data_samples=None)
+            return dict(inputs=self._pretraining(batch), data_samples=None)
         if isinstance(inputs, dict):
             raise TypeError('pre-training inputs arrived as a dict: the dataloader needs '
                             "collate_fn=dict(type='harmony.collate_pretraining') to make a PretrainingBatch")
@@ -48,17 +48,9 @@ class PretrainingDataPreprocessor(BaseDataPreprocessor):
             images = images.flip(1)
         return dict(inputs=(images.float() - self.mean) / self.std, data_samples=data.get('data_samples'))
 
-    def _pretraining(self, batch, photometric):
-        crops = {}
-        for name in ('global', 'local'):
-            images = getattr(batch, f'{name}_crops')
-            if images is None:
-                continue
-            images = images.float()
-            if photometric[name] is not None:  # [N, P] on the host
-                images = apply_photometric(images.div_(255), photometric[name].cpu()).mul_(255)
-            crops[f'{name}_crops'] = (images - self.mean) / self.std
-        batch = batch.replace(**crops)
+    def _pretraining(self, batch):
+        batch = batch.replace(**{name: (getattr(batch, name) - self.mean) / self.std
+                                 for name in ('global_crops', 'local_crops') if getattr(batch, name) is not None})
         if batch.text is None or not self.trim_captions:
             return batch
         length = int((batch.text != 0).sum(dim=1).max())
