@@ -42,8 +42,7 @@ class SyncBatchNormOnCpu:
 
     def wrap_model(self, model_wrapper_cfg, model):
         if self.distributed and not torch.cuda.is_available():
-            count = sum(isinstance(module, torch.nn.modules.batchnorm._BatchNorm) and 'SyncBatchNorm' in
-                        type(module).__name__ for module in model.modules())
+            count = sum('SyncBatchNorm' in type(module).__name__ for module in model.modules())  # torch's, mmcv's
             if count:
                 model = revert_sync_batchnorm(model)
                 self.logger.info(f'No CUDA: {count} SyncBatchNorm layers -> BatchNorm (statistics per process)')
