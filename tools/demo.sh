@@ -1,13 +1,10 @@
 #!/usr/bin/env bash
 # The main job on the embedded demo data in data/demo (run by `make demo` after set-up and data generation).
 # PYTHON defaults to .venv/bin/python. Steps:
-#   1  the evaluations of step 2 on the same model randomly initialised (tools/pipeline.sh --random-init): the
-#      baseline row, run in the background beside step 2 (its log: work_dirs/demo/random_init.log). On 2 cores two
-#      one-thread jobs side by side finish sooner than one two-thread job after the other: these small models gain
-#      almost nothing from a second thread. OMP_NUM_THREADS (default 1) sets each job's threads.
-#   2  tools/pipeline.sh on the Harmony demo config: pre-training (all five objectives), zero-shot (shapes,
+#   1  tools/pipeline.sh on the Harmony demo config: pre-training (all five objectives), zero-shot (shapes,
 #      colours), retrieval, exports (Harmony, timm, open_clip; each loaded back strictly), kNN/linear probe,
-#      fine-tune, UperNet, Mask R-CNN; then waits for step 1
+#      fine-tune, UperNet, Mask R-CNN
+#   2  the same evaluations of the same model randomly initialised (tools/pipeline.sh --random-init): the baseline
 #   3  pictures of the run (tools/visualization): patch PCA, MAE reconstructions, CLS attention, zero-shot
 #      confusion on the colours, training curves
 # Then one table (tools/analysis/collect_results.py: the pre-trained row, the random-init row and their difference)
@@ -21,26 +18,11 @@ COLOURS=configs/demo/zeroshot-colours_harmony-vit-demo_demo.py
 IMAGES=data/demo/retrieval/images
 mkdir -p "$WORK"
 
-export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1}
-BASELINE_LOG=$WORK/random_init.log
-echo "== [1/3] the randomly initialised model's evaluations (the baseline row), in the background; log: $BASELINE_LOG =="
-# each row in its own process group (setsid), so that stopping the demo (Ctrl-C, kill) stops all of both
-setsid bash tools/pipeline.sh "$PRETRAIN" "$WORK/random_init" --random-init > "$BASELINE_LOG" 2>&1 &
-BASELINE=$!
-echo "== [2/3] Harmony on the demo image-text pairs, then every evaluation: $PRETRAIN =="
-setsid bash tools/pipeline.sh "$PRETRAIN" "$WORK/harmony" &
-HARMONY=$!
-trap 'kill -- -$BASELINE -$HARMONY 2> /dev/null || true' EXIT
-trap 'exit 130' INT TERM
-wait $HARMONY
-echo "== [2/3] waiting for the baseline row =="
-if ! wait $BASELINE; then
-    tail -n 30 "$BASELINE_LOG" >&2
-    echo "the baseline row failed: its last lines are above, the whole log is $BASELINE_LOG" >&2
-    exit 1
-fi
-trap - EXIT INT TERM
-grep '^== \[' "$BASELINE_LOG"
+echo "== [1/3] Harmony on the demo image-text pairs, then every evaluation: $PRETRAIN =="
+bash tools/pipeline.sh "$PRETRAIN" "$WORK/harmony"
+
+echo "== [2/3] the same evaluations of the randomly initialised model (the baseline row) =="
+bash tools/pipeline.sh "$PRETRAIN" "$WORK/random_init" --random-init
 
 echo "== [3/3] pictures =="
 CKPT=$(cat "$WORK/harmony/pretrain/last_checkpoint")
